@@ -59,21 +59,22 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Storage.</b> An entry is a Redis string under {@code <prefix>:<name>:<encoded key>}, written
- * with {@code SET ... PX <ttl>} (no {@code PX} for entries that do not expire). No hash tag is
- * added, so on a cluster a cache's entries spread over every slot; a hash tag per cache would put a
- * whole cache on one node. The stored bytes are a two-byte header (format version and kind) and the
- * {@link ValueCodec}'s bytes; a negative ("absent") entry is a header alone, so it can never be
- * mistaken for a value. Bytes that do not carry the header, or that the codec rejects, are corrupt:
- * they read as a miss, are counted in {@link #redisStats()}, logged (rate-limited) and deleted.
+ * <p><b>Storage.</b> An entry is a Redis string under {@code <prefix>:<name>:<encoded key>},
+ * written with {@code SET ... PX <ttl>} (no {@code PX} for entries that do not expire). No hash tag
+ * is added, so on a cluster a cache's entries spread over every slot; a hash tag per cache would
+ * put a whole cache on one node. The stored bytes are a two-byte header (format version and kind)
+ * and the {@link ValueCodec}'s bytes; a negative ("absent") entry is a header alone, so it can
+ * never be mistaken for a value. Bytes that do not carry the header, or that the codec rejects, are
+ * corrupt: they read as a miss, are counted in {@link #redisStats()}, logged (rate-limited) and
+ * deleted.
  *
  * <p><b>Connection.</b> The cache uses one thread-safe Lettuce connection for all its callers.
  * Built from a client the caller owns, the cache opens (and on {@link #close()} closes) its own
- * connection of that client and leaves the client alone. Built from a URI, the cache owns the client
- * and shuts it down on close; the client is then set up to reject commands while disconnected (so
- * reads degrade at once), to time out commands after the command timeout, and, for a cluster, to
- * refresh its topology both periodically and on every adaptive trigger (MOVED, ASK, reconnects), so
- * that slot migrations and failovers are followed.
+ * connection of that client and leaves the client alone. Built from a URI, the cache owns the
+ * client and shuts it down on close; the client is then set up to reject commands while
+ * disconnected (so reads degrade at once), to time out commands after the command timeout, and, for
+ * a cluster, to refresh its topology both periodically and on every adaptive trigger (MOVED, ASK,
+ * reconnects), so that slot migrations and failovers are followed.
  *
  * <p><b>When Redis is slow or down.</b> Every call goes through a Resilience4j {@link
  * CircuitBreaker} and waits at most the command timeout. Then:
@@ -93,8 +94,8 @@ import org.slf4j.LoggerFactory;
  * Each degraded call is counted ({@link #redisStats()}). Recovery is automatic: Lettuce reconnects,
  * and the circuit breaker lets trial calls through after its wait in the open state.
  *
- * <p><b>Consistency.</b> {@link #get(Object, CacheLoader)} is single-flight per process. A load that
- * is in flight when this process puts or invalidates in the same cache does not fill the cache
+ * <p><b>Consistency.</b> {@link #get(Object, CacheLoader)} is single-flight per process. A load
+ * that is in flight when this process puts or invalidates in the same cache does not fill the cache
  * afterwards (its result is still returned to its callers). Across processes there is no such
  * guarantee: use invalidation events or versioned keys for that.
  *
@@ -312,8 +313,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   /**
    * {@inheritDoc}
    *
-   * <p>One MGET (on a cluster, Lettuce sends one per slot and reassembles). Redis down or slow:
-   * an empty map.
+   * <p>One MGET (on a cluster, Lettuce sends one per slot and reassembles). Redis down or slow: an
+   * empty map.
    */
   @Override
   public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
@@ -430,8 +431,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     int i = 0;
     for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
       K key = Objects.requireNonNull(entry.getKey(), "entries must not contain a null key");
-      V value =
-          Objects.requireNonNull(entry.getValue(), () -> "value for key " + key + " is null");
+      V value = Objects.requireNonNull(entry.getValue(), () -> "value for key " + key + " is null");
       redisKeys.add(layout.redisKey(key));
       stored.add(encodeOrThrow(key, value));
       ttls[i++] = millis(ttlPolicy.nextDefaultTtl());
@@ -538,8 +538,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   /**
    * Returns the circuit breaker that guards this cache's Redis calls, to read its state or metrics
-   * or to listen to its events. Changing its state by hand (for example forcing it open) is
-   * allowed and takes effect at once.
+   * or to listen to its events. Changing its state by hand (for example forcing it open) is allowed
+   * and takes effect at once.
    *
    * @return the breaker
    */
@@ -629,9 +629,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     for (int i = 0; i < keys.size(); i++) {
       KeyValue<byte[], byte[]> answer = answers == null ? null : answers.get(i);
       Object found =
-          answer == null || !answer.hasValue()
-              ? MISS
-              : decode(redisKeys[i], answer.getValue());
+          answer == null || !answer.hasValue() ? MISS : decode(redisKeys[i], answer.getValue());
       if (found == MISS) {
         if (missing != null) {
           missing.put(keys.get(i), redisKeys[i]);
@@ -650,10 +648,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   /** Fills the entries of a bulk load: found values, and negative entries for the rest. */
   private CompletableFuture<Boolean> fill(
-      Map<K, byte[]> missing,
-      Map<?, ? extends V> loaded,
-      Map<K, V> result,
-      long epoch) {
+      Map<K, byte[]> missing, Map<?, ? extends V> loaded, Map<K, V> result, long epoch) {
     List<byte[]> redisKeys = new ArrayList<>(missing.size());
     List<@Nullable V> values = new ArrayList<>(missing.size());
     for (Map.Entry<K, byte[]> entry : missing.entrySet()) {
@@ -930,7 +925,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
               return;
             }
             stats.recordLoadSuccess(System.nanoTime() - start);
-            fill(missing, loaded, result, epoch).whenComplete((ok, ignored) -> done.complete(result));
+            fill(missing, loaded, result, epoch)
+                .whenComplete((ok, ignored) -> done.complete(result));
           });
       return done;
     }
@@ -983,10 +979,10 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   /**
    * Builds a {@link RedisCache}. Not thread-safe; every setting is validated in {@link #build()}.
    *
-   * <p>Defaults: prefix {@code "strata"}, {@code String} keys ({@link KeyCodec#string()}) and values
-   * ({@link ValueCodec#utf8()}), {@link TtlPolicy#eternal()}, values up to 1 MiB, a 500 ms command
-   * timeout, and a circuit breaker that opens when half of the last 20 calls (at least 10) failed
-   * and tries again after 5 seconds.
+   * <p>Defaults: prefix {@code "strata"}, {@code String} keys ({@link KeyCodec#string()}) and
+   * values ({@link ValueCodec#utf8()}), {@link TtlPolicy#eternal()}, values up to 1 MiB, a 500 ms
+   * command timeout, and a circuit breaker that opens when half of the last 20 calls (at least 10)
+   * failed and tries again after 5 seconds.
    *
    * @param <K> the key type
    * @param <V> the value type
@@ -1148,10 +1144,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       if (maxValueBytes <= StoredValueFormat.HEADER_BYTES
           || maxValueBytes > MAX_REDIS_VALUE_BYTES) {
         throw new IllegalArgumentException(
-            "maxValueBytes must be in [3, "
-                + MAX_REDIS_VALUE_BYTES
-                + "] but was "
-                + maxValueBytes);
+            "maxValueBytes must be in [3, " + MAX_REDIS_VALUE_BYTES + "] but was " + maxValueBytes);
       }
       return new RedisCache<>(this, connector.open(commandTimeout));
     }

@@ -6,8 +6,8 @@ package dev.strata.cache.redis;
  *
  * @param degradedReads reads answered as misses because Redis was down, slow or the circuit was
  *     open
- * @param skippedWrites writes not made: Redis down, slow, circuit open, or a loaded value that could
- *     not be encoded or was larger than the maximum
+ * @param skippedWrites writes not made: Redis down, slow, circuit open, or a loaded value that
+ *     could not be encoded or was larger than the maximum
  * @param failedInvalidations invalidations that could not reach Redis (each threw {@link
  *     InvalidationFailedException})
  * @param corruptValues entries that could not be decoded (or held another Redis type); each was

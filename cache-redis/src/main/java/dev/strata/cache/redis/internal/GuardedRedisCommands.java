@@ -410,8 +410,11 @@ public final class GuardedRedisCommands {
   }
 
   private static String printable(byte[] key) {
-    String text = new String(key, 0, Math.min(key.length, PRINTED_KEY_CHARS), StandardCharsets.UTF_8);
-    return "'" + text.replaceAll("\\p{Cntrl}", "?") + (key.length > PRINTED_KEY_CHARS ? "...'" : "'");
+    String text =
+        new String(key, 0, Math.min(key.length, PRINTED_KEY_CHARS), StandardCharsets.UTF_8);
+    return "'"
+        + text.replaceAll("\\p{Cntrl}", "?")
+        + (key.length > PRINTED_KEY_CHARS ? "...'" : "'");
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -45,7 +45,8 @@ public final class RateLimitedLog {
     long skipped = suppressed.getAndSet(0);
     String cause = error == null ? "" : ": " + error;
     if (skipped > 0) {
-      logger.warn("{}{} ({} similar events not logged since the last one)", message, cause, skipped);
+      logger.warn(
+          "{}{} ({} similar events not logged since the last one)", message, cause, skipped);
     } else {
       logger.warn("{}{}", message, cause);
     }
