@@ -2,6 +2,7 @@ package dev.strata.cache;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -136,6 +137,17 @@ public interface Cache<K, V> {
    * @return an immutable snapshot; never null
    */
   CacheStats stats();
+
+  /**
+   * Returns an estimate of how many entries this cache holds, when it can tell cheaply (for the
+   * size gauge of metrics). The count may include entries that expired but were not yet removed.
+   * The default answers "unknown"; shared caches whose store holds other data too usually do.
+   *
+   * @return the approximate number of entries, or empty when this cache cannot tell
+   */
+  default OptionalLong estimatedSize() {
+    return OptionalLong.empty();
+  }
 
   /**
    * Returns a view of this cache whose methods return {@link java.util.concurrent.CompletionStage}
