@@ -6,6 +6,7 @@ import dev.strata.cache.contract.CacheContractTest;
 import dev.strata.testsupport.RedisServer;
 import dev.strata.testsupport.WithRedis;
 import io.lettuce.core.RedisClient;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -27,6 +28,11 @@ class RedisCacheContractTest extends CacheContractTest {
 
   @Override
   protected Cache<String, String> newCache(String name, TtlPolicy ttl) {
-    return RedisCache.builder(client).name(name).ttl(ttl).build();
+    // a generous timeout: these tests check behaviour, and a busy machine must not fail them
+    return RedisCache.builder(client)
+        .name(name)
+        .ttl(ttl)
+        .commandTimeout(Duration.ofSeconds(5))
+        .build();
   }
 }

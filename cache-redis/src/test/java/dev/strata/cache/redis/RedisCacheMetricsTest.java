@@ -18,7 +18,10 @@ class RedisCacheMetricsTest {
   void metersReportHitsMissesLoadsDegradedCallsAndCorruptEntries(RedisServer redis) {
     RedisClient client = RedisClient.create(redis.uri());
     try (RedisCache<String, String> cache =
-        RedisCache.builder(client).name("metered").commandTimeout(java.time.Duration.ofMillis(200)).build()) {
+        RedisCache.builder(client)
+            .name("metered")
+            .commandTimeout(java.time.Duration.ofMillis(200))
+            .build()) {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       new RedisCacheMetrics(cache, Tags.of("app", "test")).bindTo(registry);
 
@@ -35,13 +38,27 @@ class RedisCacheMetricsTest {
       assertThat(count(registry, "strata.cache.gets", "result", "miss")).isEqualTo(3);
       assertThat(count(registry, "strata.cache.loads", "result", "success")).isEqualTo(1);
       assertThat(registry.get("strata.cache.load.duration").functionTimer().count()).isEqualTo(1);
-      assertThat(registry.get("strata.cache.load.duration").functionTimer().totalTime(TimeUnit.NANOSECONDS))
+      assertThat(
+              registry
+                  .get("strata.cache.load.duration")
+                  .functionTimer()
+                  .totalTime(TimeUnit.NANOSECONDS))
           .isPositive();
       assertThat(count(registry, "strata.cache.redis.degraded", "operation", "read")).isEqualTo(1);
       assertThat(count(registry, "strata.cache.redis.degraded", "operation", "write")).isEqualTo(1);
-      assertThat(registry.get("strata.cache.redis.corrupt").tag("app", "test").functionCounter().count())
+      assertThat(
+              registry
+                  .get("strata.cache.redis.corrupt")
+                  .tag("app", "test")
+                  .functionCounter()
+                  .count())
           .isEqualTo(1);
-      assertThat(registry.get("strata.cache.redis.circuit.state").tag("cache", "metered").gauge().value())
+      assertThat(
+              registry
+                  .get("strata.cache.redis.circuit.state")
+                  .tag("cache", "metered")
+                  .gauge()
+                  .value())
           .isZero();
     } finally {
       client.shutdown(0, 2, TimeUnit.SECONDS);

@@ -20,8 +20,8 @@ import java.util.function.ToDoubleFunction;
  * asks: nothing is done on the cache's hot path.
  *
  * <ul>
- *   <li>{@code strata.cache.gets} (counter, {@code result=hit|miss}): lookups; a negative entry is a
- *       hit;
+ *   <li>{@code strata.cache.gets} (counter, {@code result=hit|miss}): lookups; a negative entry is
+ *       a hit;
  *   <li>{@code strata.cache.loads} (counter, {@code result=success|failure}): loader calls;
  *   <li>{@code strata.cache.load.duration} (function timer): count and total time of loads;
  *   <li>{@code strata.cache.redis.degraded} (counter, {@code operation=read|write|invalidate}):
