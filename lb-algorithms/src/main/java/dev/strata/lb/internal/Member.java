@@ -46,7 +46,7 @@ public final class Member {
   private volatile long failureStampNanos;
 
   private volatile long ejectedUntilNanos = Long.MIN_VALUE;
-  private int ejections;
+  private volatile int ejections;
   private long lastEjectionEndNanos;
 
   /**
@@ -116,7 +116,8 @@ public final class Member {
 
   /** Returns the number of selected requests not yet completed. */
   public long inFlight() {
-    return (long) IN_FLIGHT.getOpaque(this);
+    // a completion reported after the member was removed and re-added may undercount
+    return Math.max(0L, (long) IN_FLIGHT.getOpaque(this));
   }
 
   /** Counts one more request in flight. */
@@ -165,8 +166,9 @@ public final class Member {
     latencyStampNanos = nowNanos;
     // peak EWMA (Finagle): jump to a higher observation at once, decay towards lower ones
     double charged = failed ? Math.max(rtt, failurePenaltyNanos) : rtt;
-    double cost = peakCost(nowNanos, decayNanos);
-    peakCostNanos = charged > cost ? charged : cost * FAST_DECAY + charged * (1 - FAST_DECAY);
+    double wp = decayWeight(nowNanos - peakStampNanos, decayNanos);
+    double cost = peakCostNanos * wp;
+    peakCostNanos = charged > cost ? charged : cost + charged * (1 - wp);
     peakStampNanos = nowNanos;
     // failure score: per-request EWMA of failures, decaying towards zero with idle time
     double score = failureScore(nowNanos, decayNanos);
@@ -174,7 +176,6 @@ public final class Member {
     failureStampNanos = nowNanos;
   }
 
-  private static final double FAST_DECAY = 0.9;
   private static final double FAILURE_ALPHA = 0.1;
 
   /** Returns the latency estimate, or 0 if nothing was measured yet. */
@@ -234,7 +235,7 @@ public final class Member {
   }
 
   /** Returns the number of ejections since the count was last forgiven. */
-  public synchronized int ejections() {
+  public int ejections() {
     return ejections;
   }
 

@@ -1,0 +1,696 @@
+package dev.strata.cache.redis;
+
+import dev.strata.cache.AsyncCache;
+import dev.strata.cache.Cache;
+import dev.strata.cache.CacheLoader;
+import dev.strata.cache.CacheStats;
+import dev.strata.cache.KeyCodec;
+import dev.strata.cache.invalidation.InvalidationBus;
+import dev.strata.cache.invalidation.InvalidationEvent;
+import dev.strata.cache.redis.internal.InvalidationEpochs;
+import dev.strata.cache.redis.internal.LogThrottle;
+import dev.strata.cache.spi.SingleFlight;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A two-level cache: a fast local L1 (normally a {@code LocalCache}) in front of a shared L2
+ * (normally a {@code RedisCache}), kept coherent across nodes by an {@link InvalidationBus}
+ * (normally a {@link RedisInvalidationBus}).
+ *
+ * <p><b>Reads</b> look in L1, then in L2, then call the loader, filling L2 (through the L2's own
+ * {@link Cache#get(Object, CacheLoader)}, so its TTL and negative caching apply) and L1. Concurrent
+ * misses on one key in this process make one trip through L2 and at most one load. An L1 hit costs
+ * what the L1 alone costs. A value found in or loaded into L2 is copied into L1 for {@code l1Ttl},
+ * which should be shorter than L2's TTL: it bounds how stale an L1 copy can get even if an
+ * invalidation message is lost. "Not found" answers are not kept in L1 (the L2 may cache them).
+ *
+ * <p><b>Writes and invalidations</b> ({@code put}, {@code putAll}, {@code invalidate*}) go to L2,
+ * then drop this node's L1 copy and publish an {@link InvalidationEvent} on the bus so that every
+ * other node drops its L1 copy within one message delay. Fills (copying from L2 to L1, and loads)
+ * are not writes and publish nothing. When the bus reports a gap (events may have been missed,
+ * after a reconnect) the whole L1 is cleared. A fetch that an invalidation overtook does not leave
+ * its (possibly stale) value in L1.
+ *
+ * <p><b>Ownership.</b> L1 and L2 must be used only through this cache (direct writes to them are
+ * not broadcast, and the statistics assume it). Keys cross the bus in their {@link KeyCodec} form;
+ * every node must use the same cache name and codec. {@link #close()} ends the bus subscription;
+ * L1, L2 and the bus stay the caller's to close.
+ *
+ * <p><b>Statistics.</b> {@link #stats()} counts a lookup once: a hit if L1 or L2 had the value, a
+ * miss if neither had; loads are those of L2. Each level's own statistics are available from {@link
+ * #l1Stats()} and {@link #l2Stats()}.
+ *
+ * <p><b>Nulls, threads, failures.</b> As {@link Cache}: null arguments are rejected with a {@link
+ * NullPointerException} naming the argument; thread-safe; a loader's exception reaches the caller.
+ * Failures of L2 are those of the L2 (a {@code RedisCache} degrades to misses and skipped writes);
+ * a write whose L2 call throws still drops the L1 copies before the exception reaches the caller.
+ *
+ * <pre>{@code
+ * TieredCache<String, User> users = TieredCache.builder(localUsers, redisUsers)
+ *     .bus(bus)
+ *     .keyCodec(KeyCodec.string())
+ *     .l1Ttl(Duration.ofSeconds(10))
+ *     .build();
+ * }</pre>
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
+
+  /** The default time a value stays in L1. */
+  public static final Duration DEFAULT_L1_TTL = Duration.ofSeconds(10);
+
+  private static final Logger log = LoggerFactory.getLogger(TieredCache.class);
+
+  private final String name;
+  private final Cache<K, V> l1;
+  private final Cache<K, V> l2;
+  private final InvalidationBus bus;
+  private final KeyCodec<K> keyCodec;
+  private final Duration l1Ttl;
+  private final SingleFlight<K, V> flight = new SingleFlight<>();
+  private final InvalidationEpochs epochs = new InvalidationEpochs();
+  private final LogThrottle badKeyLog = new LogThrottle(10, TimeUnit.SECONDS);
+  private final AsyncView asyncView = new AsyncView();
+  private final InvalidationBus.Subscription subscription;
+
+  private TieredCache(Builder<K, V> builder) {
+    this.name = Objects.requireNonNull(builder.name);
+    this.l1 = builder.l1;
+    this.l2 = builder.l2;
+    this.bus = Objects.requireNonNull(builder.bus);
+    this.keyCodec = Objects.requireNonNull(builder.keyCodec);
+    this.l1Ttl = builder.l1Ttl;
+    this.subscription = bus.subscribe(name, new PeerListener());
+  }
+
+  /**
+   * Returns a builder of a two-level cache over the two given caches.
+   *
+   * @param l1 the local level, used only through the new cache
+   * @param l2 the shared level, used only through the new cache
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return a new builder; {@link Builder#build()} checks the arguments
+   */
+  public static <K, V> Builder<K, V> builder(Cache<K, V> l1, Cache<K, V> l2) {
+    return new Builder<>(l1, l2);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public @Nullable V getIfPresent(K key) {
+    V value = l1.getIfPresent(Objects.requireNonNull(key, "key must not be null"));
+    if (value != null) {
+      return value;
+    }
+    long stamp = epochs.stamp(key);
+    value = l2.getIfPresent(key);
+    if (value != null) {
+      fillL1(key, value, stamp);
+    }
+    return value;
+  }
+
+  @Override
+  public @Nullable V get(K key, CacheLoader<? super K, ? extends V> loader) {
+    V value = l1.getIfPresent(Objects.requireNonNull(key, "key must not be null"));
+    if (value != null) {
+      return value;
+    }
+    Objects.requireNonNull(loader, "loader must not be null");
+    return flight.load(
+        key,
+        k -> {
+          long stamp = epochs.stamp(k);
+          V loaded = l2.get(k, loader);
+          if (loaded != null) {
+            fillL1(k, loaded, stamp);
+          }
+          return loaded;
+        });
+  }
+
+  @Override
+  public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
+    Set<K> wanted = distinct(keys);
+    Map<K, V> result = new HashMap<>(l1.getAllPresent(wanted));
+    Set<K> missing = missing(wanted, result);
+    if (!missing.isEmpty()) {
+      Map<K, Long> stamps = stamps(missing);
+      Map<K, V> found = l2.getAllPresent(missing);
+      fillL1(found, stamps);
+      result.putAll(found);
+    }
+    return result;
+  }
+
+  @Override
+  public Map<K, V> getAll(Iterable<? extends K> keys, CacheLoader<? super K, ? extends V> loader) {
+    Set<K> wanted = distinct(keys);
+    Objects.requireNonNull(loader, "loader must not be null");
+    Map<K, V> result = new HashMap<>(l1.getAllPresent(wanted));
+    Set<K> missing = missing(wanted, result);
+    if (!missing.isEmpty()) {
+      Map<K, Long> stamps = stamps(missing);
+      Map<K, V> found = l2.getAll(missing, loader);
+      fillL1(found, stamps);
+      result.putAll(found);
+    }
+    return result;
+  }
+
+  @Override
+  public void put(K key, V value) {
+    Objects.requireNonNull(key, "key must not be null");
+    Objects.requireNonNull(value, "value must not be null");
+    try {
+      l2.put(key, value);
+    } finally {
+      invalidated(key);
+    }
+  }
+
+  @Override
+  public void put(K key, V value, Duration ttl) {
+    Objects.requireNonNull(key, "key must not be null");
+    Objects.requireNonNull(value, "value must not be null");
+    requirePositive(ttl);
+    try {
+      l2.put(key, value, ttl);
+    } finally {
+      invalidated(key);
+    }
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> entries) {
+    Objects.requireNonNull(entries, "entries must not be null");
+    List<K> keys = new ArrayList<>(entries.size());
+    for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
+      keys.add(Objects.requireNonNull(entry.getKey(), "key in entries must not be null"));
+      Objects.requireNonNull(entry.getValue(), "value in entries must not be null");
+    }
+    if (keys.isEmpty()) {
+      return;
+    }
+    try {
+      l2.putAll(entries);
+    } finally {
+      invalidated(keys);
+    }
+  }
+
+  @Override
+  public void invalidate(K key) {
+    Objects.requireNonNull(key, "key must not be null");
+    try {
+      l2.invalidate(key);
+    } finally {
+      invalidated(key);
+    }
+  }
+
+  @Override
+  public void invalidateAll(Iterable<? extends K> keys) {
+    List<K> list = List.copyOf(distinct(keys));
+    if (list.isEmpty()) {
+      return;
+    }
+    try {
+      l2.invalidateAll(list);
+    } finally {
+      invalidated(list);
+    }
+  }
+
+  @Override
+  public void invalidateAll() {
+    try {
+      l2.invalidateAll();
+    } finally {
+      clearL1();
+      bus.publish(InvalidationEvent.all(name, bus.nodeId()));
+    }
+  }
+
+  @Override
+  public CacheStats stats() {
+    CacheStats first = l1.stats();
+    CacheStats second = l2.stats();
+    return new CacheStats(
+        first.hitCount() + second.hitCount(),
+        second.missCount(),
+        second.loadSuccessCount(),
+        second.loadFailureCount(),
+        second.totalLoadTimeNanos(),
+        first.evictionCount() + second.evictionCount());
+  }
+
+  /**
+   * Returns the statistics of the local level.
+   *
+   * @return the L1's own snapshot
+   */
+  public CacheStats l1Stats() {
+    return l1.stats();
+  }
+
+  /**
+   * Returns the statistics of the shared level.
+   *
+   * @return the L2's own snapshot
+   */
+  public CacheStats l2Stats() {
+    return l2.stats();
+  }
+
+  /**
+   * Returns how long a value copied into L1 stays there at most.
+   *
+   * @return the L1 TTL
+   */
+  public Duration l1Ttl() {
+    return l1Ttl;
+  }
+
+  @Override
+  public AsyncCache<K, V> async() {
+    return asyncView;
+  }
+
+  /**
+   * Ends this cache's subscription to the bus, after which other nodes' writes no longer drop its
+   * L1 copies; idempotent. Does not close L1, L2 or the bus.
+   */
+  @Override
+  public void close() {
+    subscription.close();
+  }
+
+  @Override
+  public String toString() {
+    return "TieredCache{name=" + name + ", l1Ttl=" + l1Ttl + '}';
+  }
+
+  private void fillL1(K key, V value, long stamp) {
+    if (!epochs.unchanged(key, stamp)) {
+      return;
+    }
+    l1.put(key, value, l1Ttl);
+    if (!epochs.unchanged(key, stamp)) {
+      // An invalidation overtook the fetch between the check and the put; undo the put.
+      l1.invalidate(key);
+    }
+  }
+
+  private void fillL1(Map<K, V> found, Map<K, Long> stamps) {
+    for (Map.Entry<K, V> entry : found.entrySet()) {
+      Long stamp = stamps.get(entry.getKey());
+      if (stamp != null && entry.getValue() != null) {
+        fillL1(entry.getKey(), entry.getValue(), stamp);
+      }
+    }
+  }
+
+  private Map<K, Long> stamps(Set<K> keys) {
+    Map<K, Long> stamps = new HashMap<>(Math.max(4, keys.size() * 2));
+    for (K key : keys) {
+      stamps.put(key, epochs.stamp(key));
+    }
+    return stamps;
+  }
+
+  private void invalidated(K key) {
+    dropLocal(key);
+    bus.publish(InvalidationEvent.keys(name, List.of(keyCodec.encode(key)), bus.nodeId()));
+  }
+
+  private void invalidated(List<K> keys) {
+    List<String> encoded = new ArrayList<>(keys.size());
+    for (K key : keys) {
+      dropLocal(key);
+      encoded.add(keyCodec.encode(key));
+    }
+    bus.publish(InvalidationEvent.keys(name, encoded, bus.nodeId()));
+  }
+
+  private void dropLocal(K key) {
+    epochs.invalidated(key);
+    l1.invalidate(key);
+  }
+
+  private void clearL1() {
+    epochs.invalidatedAll();
+    l1.invalidateAll();
+  }
+
+  private static <K> Set<K> distinct(Iterable<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys must not be null");
+    Set<K> set = new LinkedHashSet<>();
+    for (K key : keys) {
+      set.add(Objects.requireNonNull(key, "key in keys must not be null"));
+    }
+    return set;
+  }
+
+  private static <K> Set<K> missing(Set<K> wanted, Map<K, ?> found) {
+    if (found.size() == wanted.size()) {
+      return Set.of();
+    }
+    Set<K> missing = new LinkedHashSet<>();
+    for (K key : wanted) {
+      if (!found.containsKey(key)) {
+        missing.add(key);
+      }
+    }
+    return missing;
+  }
+
+  private static void requirePositive(Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl must not be null");
+    if (ttl.isZero() || ttl.isNegative()) {
+      throw new IllegalArgumentException("ttl must be positive but was " + ttl);
+    }
+  }
+
+  /** Drops L1 copies when another node writes, and everything after a gap. */
+  private final class PeerListener implements InvalidationBus.Subscriber {
+    @Override
+    public void onEvent(InvalidationEvent event) {
+      if (event.all()) {
+        clearL1();
+        return;
+      }
+      for (String encoded : event.keys()) {
+        K key;
+        try {
+          key = keyCodec.decode(encoded);
+        } catch (RuntimeException e) {
+          if (badKeyLog.permit()) {
+            log.warn(
+                "Cache {}: ignored an invalidation of a key the key codec cannot decode: {}"
+                    + " ({} similar not logged)",
+                name,
+                e.getMessage(),
+                badKeyLog.takeSuppressed());
+          }
+          continue;
+        }
+        dropLocal(key);
+      }
+    }
+
+    @Override
+    public void onGap() {
+      clearL1();
+    }
+  }
+
+  /** The non-blocking view; shares L1, L2, loads in flight and statistics with the cache. */
+  private final class AsyncView implements AsyncCache<K, V> {
+
+    @Override
+    public CompletionStage<@Nullable V> getIfPresent(K key) {
+      V value = l1.getIfPresent(Objects.requireNonNull(key, "key must not be null"));
+      if (value != null) {
+        return CompletableFuture.completedFuture(value);
+      }
+      long stamp = epochs.stamp(key);
+      return l2.async()
+          .getIfPresent(key)
+          .thenApply(
+              found -> {
+                if (found != null) {
+                  fillL1(key, found, stamp);
+                }
+                return found;
+              });
+    }
+
+    @Override
+    public CompletionStage<@Nullable V> get(
+        K key, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
+      V value = l1.getIfPresent(Objects.requireNonNull(key, "key must not be null"));
+      if (value != null) {
+        return CompletableFuture.completedFuture(value);
+      }
+      Objects.requireNonNull(loader, "loader must not be null");
+      return flight.loadAsync(
+          key,
+          k -> {
+            long stamp = epochs.stamp(k);
+            return l2.async()
+                .get(k, loader)
+                .thenApply(
+                    loaded -> {
+                      if (loaded != null) {
+                        fillL1(k, loaded, stamp);
+                      }
+                      return loaded;
+                    });
+          });
+    }
+
+    @Override
+    public CompletionStage<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
+      Set<K> wanted = distinct(keys);
+      Map<K, V> result = new HashMap<>(l1.getAllPresent(wanted));
+      Set<K> missing = missing(wanted, result);
+      if (missing.isEmpty()) {
+        return CompletableFuture.completedFuture(result);
+      }
+      Map<K, Long> stamps = stamps(missing);
+      return l2.async()
+          .getAllPresent(missing)
+          .thenApply(
+              found -> {
+                fillL1(found, stamps);
+                result.putAll(found);
+                return result;
+              });
+    }
+
+    @Override
+    public CompletionStage<Map<K, V>> getAll(
+        Iterable<? extends K> keys,
+        Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
+            loader) {
+      Set<K> wanted = distinct(keys);
+      Objects.requireNonNull(loader, "loader must not be null");
+      Map<K, V> result = new HashMap<>(l1.getAllPresent(wanted));
+      Set<K> missing = missing(wanted, result);
+      if (missing.isEmpty()) {
+        return CompletableFuture.completedFuture(result);
+      }
+      Map<K, Long> stamps = stamps(missing);
+      return l2.async()
+          .getAll(missing, loader)
+          .thenApply(
+              found -> {
+                fillL1(found, stamps);
+                result.putAll(found);
+                return result;
+              });
+    }
+
+    @Override
+    public CompletionStage<Void> put(K key, V value) {
+      Objects.requireNonNull(key, "key must not be null");
+      Objects.requireNonNull(value, "value must not be null");
+      return afterwards(l2.async().put(key, value), () -> invalidated(key));
+    }
+
+    @Override
+    public CompletionStage<Void> put(K key, V value, Duration ttl) {
+      Objects.requireNonNull(key, "key must not be null");
+      Objects.requireNonNull(value, "value must not be null");
+      requirePositive(ttl);
+      return afterwards(l2.async().put(key, value, ttl), () -> invalidated(key));
+    }
+
+    @Override
+    public CompletionStage<Void> putAll(Map<? extends K, ? extends V> entries) {
+      Objects.requireNonNull(entries, "entries must not be null");
+      List<K> keys = new ArrayList<>(entries.size());
+      for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
+        keys.add(Objects.requireNonNull(entry.getKey(), "key in entries must not be null"));
+        Objects.requireNonNull(entry.getValue(), "value in entries must not be null");
+      }
+      if (keys.isEmpty()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      return afterwards(l2.async().putAll(entries), () -> invalidated(keys));
+    }
+
+    @Override
+    public CompletionStage<Void> invalidate(K key) {
+      Objects.requireNonNull(key, "key must not be null");
+      return afterwards(l2.async().invalidate(key), () -> invalidated(key));
+    }
+
+    @Override
+    public CompletionStage<Void> invalidateAll(Iterable<? extends K> keys) {
+      List<K> list = List.copyOf(distinct(keys));
+      if (list.isEmpty()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      return afterwards(l2.async().invalidateAll(list), () -> invalidated(list));
+    }
+
+    @Override
+    public CompletionStage<Void> invalidateAll() {
+      return afterwards(
+          l2.async().invalidateAll(),
+          () -> {
+            clearL1();
+            bus.publish(InvalidationEvent.all(name, bus.nodeId()));
+          });
+    }
+
+    @Override
+    public Cache<K, V> synchronous() {
+      return TieredCache.this;
+    }
+
+    /** Runs {@code invalidation} once the L2 call completed, whether or not it failed. */
+    private CompletionStage<Void> afterwards(CompletionStage<Void> l2Call, Runnable invalidation) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      l2Call.whenComplete(
+          (ignored, error) -> {
+            Throwable failure = error;
+            try {
+              invalidation.run();
+            } catch (RuntimeException e) {
+              if (failure == null) {
+                failure = e;
+              } else {
+                failure.addSuppressed(e);
+              }
+            }
+            if (failure == null) {
+              done.complete(null);
+            } else {
+              done.completeExceptionally(failure);
+            }
+          });
+      return done;
+    }
+  }
+
+  /**
+   * Builds a {@link TieredCache}. Not thread-safe; validated in {@link #build()}, which also
+   * subscribes the new cache to the bus.
+   *
+   * @param <K> the key type
+   * @param <V> the value type
+   */
+  public static final class Builder<K, V> {
+    private final @Nullable Cache<K, V> l1;
+    private final @Nullable Cache<K, V> l2;
+    private @Nullable String name;
+    private @Nullable InvalidationBus bus;
+    private @Nullable KeyCodec<K> keyCodec;
+    private Duration l1Ttl = DEFAULT_L1_TTL;
+
+    private Builder(@Nullable Cache<K, V> l1, @Nullable Cache<K, V> l2) {
+      this.l1 = l1;
+      this.l2 = l2;
+    }
+
+    /**
+     * Sets the name of the cache, which is also the name of its invalidation channel: every node
+     * must use the same one.
+     *
+     * @param name non-empty; defaults to the L2's name
+     * @return this builder
+     */
+    public Builder<K, V> name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * Sets the bus that carries invalidations between nodes. Required.
+     *
+     * @param bus normally a {@link RedisInvalidationBus}, shared by the caches of this process
+     * @return this builder
+     */
+    public Builder<K, V> bus(InvalidationBus bus) {
+      this.bus = bus;
+      return this;
+    }
+
+    /**
+     * Sets the codec that turns keys into the strings carried by invalidation events. Required;
+     * every node must use the same one.
+     *
+     * @param keyCodec the codec
+     * @return this builder
+     */
+    public Builder<K, V> keyCodec(KeyCodec<K> keyCodec) {
+      this.keyCodec = keyCodec;
+      return this;
+    }
+
+    /**
+     * Sets how long a value copied from L2 stays in L1: the bound on staleness of an L1 copy when
+     * an invalidation is lost. Keep it shorter than L2's TTL.
+     *
+     * @param l1Ttl positive; defaults to 10 seconds
+     * @return this builder
+     */
+    public Builder<K, V> l1Ttl(Duration l1Ttl) {
+      this.l1Ttl = l1Ttl;
+      return this;
+    }
+
+    /**
+     * Validates the settings, subscribes to the bus and returns the cache.
+     *
+     * @return the cache
+     * @throws NullPointerException naming a required setting that is missing
+     * @throws IllegalArgumentException naming a setting that is out of range
+     */
+    public TieredCache<K, V> build() {
+      Objects.requireNonNull(l1, "l1 must not be null");
+      Objects.requireNonNull(l2, "l2 must not be null");
+      if (l1 == l2) {
+        throw new IllegalArgumentException(
+            "l1 and l2 must be different caches but both were " + l1.name());
+      }
+      Objects.requireNonNull(bus, "bus must not be null");
+      Objects.requireNonNull(keyCodec, "keyCodec must not be null");
+      if (name == null) {
+        name = l2.name();
+      }
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("name must not be empty but was ''");
+      }
+      Objects.requireNonNull(l1Ttl, "l1Ttl must not be null");
+      if (l1Ttl.isZero() || l1Ttl.isNegative()) {
+        throw new IllegalArgumentException("l1Ttl must be positive but was " + l1Ttl);
+      }
+      return new TieredCache<>(this);
+    }
+  }
+}

@@ -1,0 +1,477 @@
+package dev.strata.cache.redis.internal;
+
+import dev.strata.cache.redis.InvalidationFailedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis commands of one cache, each behind the cache's circuit breaker and command timeout, and
+ * each degrading instead of failing: a read that cannot reach Redis is a miss, a write is skipped.
+ * Invalidations are the exception: they fail with {@link InvalidationFailedException}, because a
+ * silently lost invalidation leaves stale data behind.
+ *
+ * <p>Every degraded call is counted. Synchronous forms await the asynchronous command for at most
+ * the command timeout; asynchronous forms never block and put the timeout on the command's future,
+ * which also stops Lettuce from sending a command that timed out while it was still queued (so a
+ * late write cannot land after the caller was told it was skipped).
+ *
+ * <p>Thread-safe: the Lettuce connection is.
+ */
+public final class GuardedRedisCommands {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GuardedRedisCommands.class);
+
+  /** Deletes a key only if it still holds the given bytes, so a fresh value is never lost. */
+  private static final String DELETE_IF_UNCHANGED =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('UNLINK', KEYS[1]) end"
+          + " return 0";
+
+  private static final long SCAN_BATCH = 500;
+  private static final int PRINTED_KEY_CHARS = 200;
+
+  private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+  private final CircuitBreaker breaker;
+  private final long timeoutNanos;
+  private final String cacheName;
+  private final LongAdder degradedReads = new LongAdder();
+  private final LongAdder skippedWrites = new LongAdder();
+  private final LongAdder failedInvalidations = new LongAdder();
+  private final LongAdder corruptValues = new LongAdder();
+  private final RateLimitedLog readLog = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
+  private final RateLimitedLog writeLog = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
+  private final RateLimitedLog corruptLog = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
+  private final RateLimitedLog invalidationLog = new RateLimitedLog(LOG, 1, TimeUnit.SECONDS);
+
+  /**
+   * Creates the guarded commands of one cache.
+   *
+   * @param commands the asynchronous commands of the cache's connection (standalone or cluster)
+   * @param breaker the cache's circuit breaker
+   * @param timeout the command timeout
+   * @param cacheName the cache's name, for log messages
+   */
+  public GuardedRedisCommands(
+      RedisClusterAsyncCommands<byte[], byte[]> commands,
+      CircuitBreaker breaker,
+      Duration timeout,
+      String cacheName) {
+    this.commands = commands;
+    this.breaker = breaker;
+    this.timeoutNanos = timeout.toNanos();
+    this.cacheName = cacheName;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /**
+   * Reads one key, waiting at most the command timeout.
+   *
+   * @param key the Redis key
+   * @return the stored bytes, or null when the key is missing, holds another Redis type (it is then
+   *     deleted as corrupt), or Redis could not answer
+   */
+  public byte @Nullable [] get(byte[] key) {
+    if (!breaker.tryAcquirePermission()) {
+      degradedReads.increment();
+      return null;
+    }
+    long start = System.nanoTime();
+    RedisFuture<byte[]> future = commands.get(key);
+    try {
+      byte[] value = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      return value;
+    } catch (ExecutionException e) {
+      return readFailed(future, start, unwrap(e), key);
+    } catch (TimeoutException | RuntimeException e) {
+      return readFailed(future, start, e, key);
+    } catch (InterruptedException e) {
+      interrupted(future);
+      return null;
+    }
+  }
+
+  private byte @Nullable [] readFailed(
+      RedisFuture<?> future, long start, Throwable error, byte[] key) {
+    future.cancel(false);
+    if (isWrongType(error)) {
+      breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      foreignType(key);
+    } else {
+      onReadFailure(start, error);
+    }
+    return null;
+  }
+
+  private void interrupted(RedisFuture<?> future) {
+    future.cancel(false);
+    breaker.releasePermission();
+    degradedReads.increment();
+    Thread.currentThread().interrupt();
+  }
+
+  /**
+   * Reads one key without blocking.
+   *
+   * @param key the Redis key
+   * @return a stage completed with the stored bytes, or with null when the key is missing, holds
+   *     another Redis type, or Redis could not answer in time; never completed exceptionally
+   */
+  public CompletableFuture<byte @Nullable []> getAsync(byte[] key) {
+    if (!breaker.tryAcquirePermission()) {
+      degradedReads.increment();
+      return CompletableFuture.completedFuture(null);
+    }
+    long start = System.nanoTime();
+    return withTimeout(commands.get(key))
+        .handle(
+            (value, error) -> {
+              if (error == null) {
+                breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                return value;
+              }
+              Throwable cause = unwrap(error);
+              if (isWrongType(cause)) {
+                breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                foreignType(key);
+              } else {
+                onReadFailure(start, cause);
+              }
+              return null;
+            });
+  }
+
+  /**
+   * Reads several keys in one round trip (on a cluster, Lettuce splits the MGET per slot and
+   * reassembles the answers in order).
+   *
+   * @param keys the Redis keys
+   * @return the answers in key order, or null when Redis could not answer
+   */
+  public @Nullable List<KeyValue<byte[], byte[]>> mget(byte[][] keys) {
+    if (!breaker.tryAcquirePermission()) {
+      degradedReads.increment();
+      return null;
+    }
+    long start = System.nanoTime();
+    RedisFuture<List<KeyValue<byte[], byte[]>>> future = commands.mget(keys);
+    try {
+      List<KeyValue<byte[], byte[]>> values = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      return values;
+    } catch (ExecutionException e) {
+      future.cancel(false);
+      onReadFailure(start, unwrap(e));
+      return null;
+    } catch (TimeoutException | RuntimeException e) {
+      future.cancel(false);
+      onReadFailure(start, e);
+      return null;
+    } catch (InterruptedException e) {
+      interrupted(future);
+      return null;
+    }
+  }
+
+  /**
+   * Reads several keys in one round trip without blocking.
+   *
+   * @param keys the Redis keys
+   * @return a stage completed with the answers in key order, or with null when Redis could not
+   *     answer in time; never completed exceptionally
+   */
+  public CompletableFuture<@Nullable List<KeyValue<byte[], byte[]>>> mgetAsync(byte[][] keys) {
+    if (!breaker.tryAcquirePermission()) {
+      degradedReads.increment();
+      return CompletableFuture.completedFuture(null);
+    }
+    long start = System.nanoTime();
+    return withTimeout(commands.mget(keys))
+        .handle(
+            (values, error) -> {
+              if (error == null) {
+                breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                return values;
+              }
+              onReadFailure(start, unwrap(error));
+              return null;
+            });
+  }
+
+  private void onReadFailure(long start, Throwable error) {
+    breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+    degradedReads.increment();
+    readLog.warn("Redis cache '" + cacheName + "': read degraded to a miss", error);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Starts writing entries (one SET each, sent back to back without waiting: pipelined).
+   *
+   * @param keys the Redis keys
+   * @param values the stored bytes, by index
+   * @param ttlMillis the TTL of each entry in milliseconds, by index; 0 or less for none
+   * @return a stage completed with true when every entry was written, false when the writes were
+   *     skipped (circuit open) or failed; never completed exceptionally
+   */
+  public CompletableFuture<Boolean> setAllAsync(
+      List<byte[]> keys, List<byte[]> values, long[] ttlMillis) {
+    int count = keys.size();
+    if (count == 0) {
+      return CompletableFuture.completedFuture(true);
+    }
+    if (!breaker.tryAcquirePermission()) {
+      skippedWrites.add(count);
+      return CompletableFuture.completedFuture(false);
+    }
+    long start = System.nanoTime();
+    CompletableFuture<?>[] writes = new CompletableFuture<?>[count];
+    for (int i = 0; i < count; i++) {
+      writes[i] = withTimeout(set(keys.get(i), values.get(i), ttlMillis[i]));
+    }
+    CompletableFuture<?> all = count == 1 ? writes[0] : CompletableFuture.allOf(writes);
+    return all.handle(
+        (ok, error) -> {
+          if (error == null) {
+            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return true;
+          }
+          for (CompletableFuture<?> write : writes) {
+            write.cancel(false);
+          }
+          Throwable cause = unwrap(error);
+          breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
+          skippedWrites.add(count);
+          writeLog.warn(
+              "Redis cache '" + cacheName + "': " + count + " write(s) skipped, Redis unavailable",
+              cause);
+          return false;
+        });
+  }
+
+  private RedisFuture<String> set(byte[] key, byte[] value, long ttlMillis) {
+    return ttlMillis > 0
+        ? commands.set(key, value, SetArgs.Builder.px(ttlMillis))
+        : commands.set(key, value);
+  }
+
+  /**
+   * Counts writes that the cache decided not to attempt (for example a loaded value that was too
+   * large to cache).
+   *
+   * @param count the number of writes
+   */
+  public void countSkippedWrites(int count) {
+    skippedWrites.add(count);
+  }
+
+  // ---------------------------------------------------------------- deletes
+
+  /**
+   * Deletes keys (one UNLINK; on a cluster Lettuce splits it per slot).
+   *
+   * @param keys the Redis keys; not empty
+   * @return a stage completed when Redis confirmed, or exceptionally with {@link
+   *     InvalidationFailedException} when the circuit is open or Redis failed or timed out
+   */
+  public CompletableFuture<Void> unlinkAsync(byte[]... keys) {
+    if (!breaker.tryAcquirePermission()) {
+      return CompletableFuture.failedFuture(invalidationFailed(keys.length, null));
+    }
+    long start = System.nanoTime();
+    return withTimeout(commands.unlink(keys))
+        .handle(
+            (deleted, error) -> {
+              if (error == null) {
+                breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                return null;
+              }
+              Throwable cause = unwrap(error);
+              breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
+              throw invalidationFailed(keys.length, cause);
+            });
+  }
+
+  /**
+   * Deletes every key matching a pattern: SCAN (on a cluster, Lettuce walks every master in turn)
+   * and one UNLINK per batch. Costs O(keys in the database), not O(keys of the cache).
+   *
+   * @param pattern a SCAN MATCH pattern
+   * @return a stage completed when the scan finished, or exceptionally with {@link
+   *     InvalidationFailedException}
+   */
+  public CompletableFuture<Void> unlinkMatchingAsync(String pattern) {
+    ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH);
+    return scanStep(null, args);
+  }
+
+  private CompletableFuture<Void> scanStep(@Nullable ScanCursor cursor, ScanArgs args) {
+    if (!breaker.tryAcquirePermission()) {
+      return CompletableFuture.failedFuture(invalidationFailed(-1, null));
+    }
+    long start = System.nanoTime();
+    RedisFuture<KeyScanCursor<byte[]>> scan =
+        cursor == null ? commands.scan(args) : commands.scan(cursor, args);
+    return withTimeout(scan)
+        .handle(
+            (next, error) -> {
+              if (error == null) {
+                breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                return next;
+              }
+              Throwable cause = unwrap(error);
+              breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
+              throw invalidationFailed(-1, cause);
+            })
+        .thenCompose(
+            next -> {
+              List<byte[]> found = next.getKeys();
+              CompletableFuture<Void> deleted =
+                  found.isEmpty()
+                      ? CompletableFuture.completedFuture(null)
+                      : unlinkAsync(found.toArray(new byte[0][]));
+              return next.isFinished() ? deleted : deleted.thenCompose(x -> scanStep(next, args));
+            });
+  }
+
+  private InvalidationFailedException invalidationFailed(int keys, @Nullable Throwable cause) {
+    failedInvalidations.increment();
+    String what = keys < 0 ? "invalidation of all entries" : "invalidation of " + keys + " key(s)";
+    String message =
+        "Redis cache '"
+            + cacheName
+            + "': "
+            + what
+            + " could not reach Redis ("
+            + (cause == null ? "circuit breaker open" : String.valueOf(cause))
+            + "); stale entries may remain until they expire";
+    invalidationLog.warn(message, null);
+    return new InvalidationFailedException(message, cause);
+  }
+
+  // ---------------------------------------------------------------- corrupt entries
+
+  /**
+   * Handles an entry whose bytes could not be decoded: counts it, logs it (rate-limited) and
+   * deletes the key unless it was overwritten meanwhile. The delete is fire and forget: if it fails
+   * the corrupt entry stays until its TTL, and keeps reading as a miss.
+   *
+   * @param key the Redis key
+   * @param corrupt the bytes that were read
+   * @param reason why they could not be decoded
+   */
+  public void corruptValue(byte[] key, byte[] corrupt, String reason) {
+    corruptValues.increment();
+    corruptLog.warn(
+        "Redis cache '"
+            + cacheName
+            + "': corrupt entry "
+            + printable(key)
+            + " ("
+            + corrupt.length
+            + " bytes) read as a miss and deleted: "
+            + reason,
+        null);
+    withTimeout(
+        commands.eval(DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, new byte[][] {key}, corrupt));
+  }
+
+  private void foreignType(byte[] key) {
+    corruptValues.increment();
+    corruptLog.warn(
+        "Redis cache '"
+            + cacheName
+            + "': key "
+            + printable(key)
+            + " holds another Redis type than a string; read as a miss and deleted",
+        null);
+    withTimeout(commands.unlink(key));
+  }
+
+  private static String printable(byte[] key) {
+    String text =
+        new String(key, 0, Math.min(key.length, PRINTED_KEY_CHARS), StandardCharsets.UTF_8);
+    return "'"
+        + text.replaceAll("\\p{Cntrl}", "?")
+        + (key.length > PRINTED_KEY_CHARS ? "...'" : "'");
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private <T> CompletableFuture<T> withTimeout(RedisFuture<T> future) {
+    return future.toCompletableFuture().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static boolean isWrongType(Throwable error) {
+    String message = error.getMessage();
+    return error instanceof RedisCommandExecutionException
+        && message != null
+        && message.startsWith("WRONGTYPE");
+  }
+
+  /**
+   * Returns the reads answered as misses because Redis could not answer.
+   *
+   * @return the count so far
+   */
+  public long degradedReads() {
+    return degradedReads.sum();
+  }
+
+  /**
+   * Returns the writes skipped (circuit open, Redis failure or timeout, or not attempted).
+   *
+   * @return the count so far
+   */
+  public long skippedWrites() {
+    return skippedWrites.sum();
+  }
+
+  /**
+   * Returns the invalidations that could not reach Redis.
+   *
+   * @return the count so far
+   */
+  public long failedInvalidations() {
+    return failedInvalidations.sum();
+  }
+
+  /**
+   * Returns the entries that could not be decoded (or held another Redis type) and were deleted.
+   *
+   * @return the count so far
+   */
+  public long corruptValues() {
+    return corruptValues.sum();
+  }
+}

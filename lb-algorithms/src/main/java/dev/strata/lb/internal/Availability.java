@@ -1,0 +1,28 @@
+package dev.strata.lb.internal;
+
+/**
+ * Which members may receive traffic, computed by the load balancer whenever health, ejections or
+ * membership change, or a time-bound state (an ejection, a slow-start window) runs out.
+ *
+ * @param version the pool state version this was computed for
+ * @param computedAtNanos when it was computed
+ * @param validUntilNanos when it must be recomputed ({@link Long#MAX_VALUE} if no time-bound state)
+ * @param panic whether too few members are available so all members are used
+ * @param slowStartActive whether some member is inside its slow-start window
+ * @param available the number of healthy, non-ejected members
+ * @param ejected the number of ejected members
+ */
+public record Availability(
+    long version,
+    long computedAtNanos,
+    long validUntilNanos,
+    boolean panic,
+    boolean slowStartActive,
+    int available,
+    int ejected) {
+
+  /** Whether a member may be picked now: in panic mode every member may. */
+  public boolean usable(Member member, long nowNanos) {
+    return panic || member.available(nowNanos);
+  }
+}

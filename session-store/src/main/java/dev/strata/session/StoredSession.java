@@ -1,0 +1,269 @@
+package dev.strata.session;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The working copy of one session for one request: the encoded attributes as loaded, the values
+ * decoded so far, and the changes a save will write. Not thread-safe (see {@link Session}).
+ */
+final class StoredSession implements Session {
+
+  static final int MAX_PRINCIPAL_LENGTH = 1024;
+
+  private final RedisSessionStore store;
+  private String id;
+  private boolean isNew;
+  private final long creationMillis;
+  private final long lastAccessMillis;
+  private final long absoluteExpiryMillis;
+  private long idleMillis;
+  private boolean idleChanged;
+  private @Nullable String principal;
+  private @Nullable String savedPrincipal;
+  private boolean principalChanged;
+  private final Map<String, byte[]> encoded;
+  private final Map<String, Object> decoded;
+  private final Map<String, byte[]> pendingSets = new LinkedHashMap<>();
+  private final Set<String> pendingRemovals = new LinkedHashSet<>();
+  private long totalBytes;
+
+  StoredSession(
+      RedisSessionStore store,
+      String id,
+      boolean isNew,
+      long creationMillis,
+      long lastAccessMillis,
+      long idleMillis,
+      long absoluteExpiryMillis,
+      @Nullable String principal,
+      Map<String, byte[]> encoded,
+      long totalBytes) {
+    this.store = store;
+    this.id = id;
+    this.isNew = isNew;
+    this.creationMillis = creationMillis;
+    this.lastAccessMillis = lastAccessMillis;
+    this.idleMillis = idleMillis;
+    this.absoluteExpiryMillis = absoluteExpiryMillis;
+    this.principal = principal;
+    this.savedPrincipal = principal;
+    this.encoded = encoded;
+    this.decoded = new HashMap<>(Math.max(4, encoded.size() * 2));
+    this.totalBytes = totalBytes;
+  }
+
+  @Override
+  public String getId() {
+    return id;
+  }
+
+  void setId(String newId) {
+    this.id = newId;
+  }
+
+  @Override
+  public Instant getCreationTime() {
+    return Instant.ofEpochMilli(creationMillis);
+  }
+
+  long creationMillis() {
+    return creationMillis;
+  }
+
+  @Override
+  public Instant getLastAccessedTime() {
+    return Instant.ofEpochMilli(lastAccessMillis);
+  }
+
+  @Override
+  public Duration getMaxInactiveInterval() {
+    return Duration.ofMillis(idleMillis);
+  }
+
+  long idleMillis() {
+    return idleMillis;
+  }
+
+  @Override
+  public void setMaxInactiveInterval(Duration interval) {
+    Objects.requireNonNull(interval, "interval");
+    if (interval.isZero() || interval.isNegative()) {
+      throw new IllegalArgumentException(
+          "maxInactiveInterval must be positive but was " + interval);
+    }
+    long millis = interval.toMillis();
+    if (millis != idleMillis) {
+      idleMillis = millis;
+      idleChanged = true;
+    }
+  }
+
+  boolean idleChanged() {
+    return idleChanged;
+  }
+
+  @Override
+  public Instant getAbsoluteExpiryTime() {
+    return Instant.ofEpochMilli(absoluteExpiryMillis);
+  }
+
+  long absoluteExpiryMillis() {
+    return absoluteExpiryMillis;
+  }
+
+  @Override
+  public @Nullable Object getAttribute(String name) {
+    Object value = decoded.get(name);
+    if (value != null) {
+      return value;
+    }
+    byte[] bytes = encoded.get(name);
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      value = store.codec().decode(name, bytes);
+    } catch (RuntimeException e) {
+      store.reportDecodeFailure(id, name, e);
+      encoded.remove(name);
+      totalBytes -= entrySize(name, bytes);
+      pendingSets.remove(name);
+      pendingRemovals.add(name);
+      return null;
+    }
+    decoded.put(name, value);
+    return value;
+  }
+
+  @Override
+  public Set<String> getAttributeNames() {
+    return Set.copyOf(encoded.keySet());
+  }
+
+  @Override
+  public void setAttribute(String name, @Nullable Object value) {
+    Objects.requireNonNull(name, "name");
+    if (value == null) {
+      removeAttribute(name);
+      return;
+    }
+    byte[] bytes = store.codec().encode(name, value);
+    int size = entrySize(name, bytes);
+    if (size > store.maxAttributeBytes()) {
+      throw new SessionLimitExceededException(
+          "attribute '"
+              + name
+              + "' needs "
+              + size
+              + " bytes but maxAttributeBytes is "
+              + store.maxAttributeBytes());
+    }
+    byte[] previous = encoded.get(name);
+    long newTotal = totalBytes - (previous == null ? 0 : entrySize(name, previous)) + size;
+    if (newTotal > store.maxSessionBytes()) {
+      throw new SessionLimitExceededException(
+          "setting attribute '"
+              + name
+              + "' would make the session "
+              + newTotal
+              + " bytes but maxSessionBytes is "
+              + store.maxSessionBytes());
+    }
+    encoded.put(name, bytes);
+    decoded.put(name, value);
+    totalBytes = newTotal;
+    pendingRemovals.remove(name);
+    pendingSets.put(name, bytes);
+  }
+
+  @Override
+  public void removeAttribute(String name) {
+    Objects.requireNonNull(name, "name");
+    byte[] previous = encoded.remove(name);
+    if (previous != null) {
+      totalBytes -= entrySize(name, previous);
+    }
+    decoded.remove(name);
+    pendingSets.remove(name);
+    pendingRemovals.add(name);
+  }
+
+  @Override
+  public @Nullable String getPrincipal() {
+    return principal;
+  }
+
+  @Override
+  public void setPrincipal(@Nullable String principal) {
+    if (principal != null && (principal.isEmpty() || principal.length() > MAX_PRINCIPAL_LENGTH)) {
+      throw new IllegalArgumentException(
+          "principal must be 1 to "
+              + MAX_PRINCIPAL_LENGTH
+              + " characters but had "
+              + principal.length());
+    }
+    if (!Objects.equals(this.principal, principal)) {
+      this.principal = principal;
+      this.principalChanged = !Objects.equals(savedPrincipal, principal);
+    }
+  }
+
+  boolean principalChanged() {
+    return principalChanged;
+  }
+
+  @Nullable String savedPrincipal() {
+    return savedPrincipal;
+  }
+
+  @Override
+  public boolean isNew() {
+    return isNew;
+  }
+
+  @Override
+  public boolean isDirty() {
+    return isNew
+        || idleChanged
+        || principalChanged
+        || !pendingSets.isEmpty()
+        || !pendingRemovals.isEmpty();
+  }
+
+  Map<String, byte[]> pendingSets() {
+    return pendingSets;
+  }
+
+  Set<String> pendingRemovals() {
+    return pendingRemovals;
+  }
+
+  long totalBytes() {
+    return totalBytes;
+  }
+
+  /** Called after a successful save: the working copy now matches the store. */
+  void markSaved() {
+    isNew = false;
+    idleChanged = false;
+    principalChanged = false;
+    savedPrincipal = principal;
+    pendingSets.clear();
+    pendingRemovals.clear();
+  }
+
+  static int entrySize(String name, byte[] value) {
+    return RedisSessionStore.ATTRIBUTE_FIELD_PREFIX.length()
+        + name.getBytes(StandardCharsets.UTF_8).length
+        + value.length;
+  }
+}
