@@ -877,9 +877,14 @@ public final class RedisSessionStore implements SessionStore {
         try {
           var c = owned.connect(CODEC);
           c.setTimeout(commandTimeout);
-          return new RedisSessionStore(this, c, c.async(), false, owned::shutdown);
+          return new RedisSessionStore(
+              this,
+              c,
+              c.async(),
+              false,
+              () -> owned.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
         } catch (RuntimeException e) {
-          owned.shutdown();
+          owned.shutdown(Duration.ZERO, Duration.ofSeconds(2));
           throw e;
         }
       }
@@ -898,9 +903,10 @@ public final class RedisSessionStore implements SessionStore {
       try {
         var c = owned.connect(CODEC);
         c.setTimeout(commandTimeout);
-        return new RedisSessionStore(this, c, c.async(), true, owned::shutdown);
+        return new RedisSessionStore(
+            this, c, c.async(), true, () -> owned.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
       } catch (RuntimeException e) {
-        owned.shutdown();
+        owned.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         throw e;
       }
     }

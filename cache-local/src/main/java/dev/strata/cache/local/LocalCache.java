@@ -50,14 +50,6 @@ import org.jspecify.annotations.Nullable;
 public interface LocalCache<K, V> extends Cache<K, V> {
 
   /**
-   * Returns the approximate number of entries, including not yet cleaned-up expired entries and
-   * negative ("absent") entries.
-   *
-   * @return the approximate entry count
-   */
-  long estimatedSize();
-
-  /**
    * Performs pending maintenance now: evicting entries over the size bound, removing expired
    * entries and notifying the {@link EvictionListener}. The cache does this by itself during normal
    * use; call this where a deterministic moment is needed (tests, metrics).

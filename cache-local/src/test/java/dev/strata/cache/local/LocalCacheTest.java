@@ -60,7 +60,7 @@ class LocalCacheTest {
     assertThat(cache.get("a", nothing)).isNull();
     assertThat(cache.get("a", nothing)).isNull();
     assertThat(loads).hasValue(2);
-    assertThat(cache.estimatedSize()).isZero();
+    assertThat(cache.estimatedSize()).hasValue(0);
     assertThat(cache.stats().loadSuccessCount()).isEqualTo(2);
     assertThat(cache.stats().loadFailureCount()).isZero();
   }
@@ -199,7 +199,7 @@ class LocalCacheTest {
       cache.put("k" + i, "v" + i);
     }
     cache.cleanUp();
-    assertThat(cache.estimatedSize()).isEqualTo(10);
+    assertThat(cache.estimatedSize()).hasValue(10);
     assertThat(evicted).hasSize(40).allMatch(e -> e.endsWith(":SIZE"));
     assertThat(cache.stats().evictionCount()).isEqualTo(40);
   }
@@ -244,7 +244,7 @@ class LocalCacheTest {
       cache.put("k" + i, "x".repeat(10));
     }
     cache.cleanUp();
-    assertThat(cache.estimatedSize()).isEqualTo(10);
+    assertThat(cache.estimatedSize()).hasValue(10);
     assertThat(evicted).hasSize(10);
     cache.put("big", "y".repeat(101));
     cache.cleanUp();
@@ -375,7 +375,7 @@ class LocalCacheTest {
     assertThatThrownBy(() -> cache.getAll(List.of("a", "b"), failing))
         .isInstanceOf(CacheLoadException.class)
         .hasRootCauseMessage("bulk down");
-    assertThat(cache.estimatedSize()).isZero();
+    assertThat(cache.estimatedSize()).hasValue(0);
     assertThat(cache.stats().loadFailureCount()).isEqualTo(1);
   }
 
@@ -488,7 +488,7 @@ class LocalCacheTest {
     Map<String, String> withNull = new HashMap<>();
     withNull.put("a", null);
     assertThatThrownBy(() -> cache.putAll(withNull)).hasMessageContaining("null value");
-    assertThat(cache.estimatedSize()).isZero();
+    assertThat(cache.estimatedSize()).hasValue(0);
   }
 
   @Test

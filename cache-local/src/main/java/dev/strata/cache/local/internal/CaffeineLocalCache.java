@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -340,8 +341,8 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
   }
 
   @Override
-  public long estimatedSize() {
-    return caffeineSync.estimatedSize();
+  public OptionalLong estimatedSize() {
+    return OptionalLong.of(caffeineSync.estimatedSize());
   }
 
   @Override
