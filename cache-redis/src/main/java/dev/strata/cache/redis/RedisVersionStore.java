@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Local copies.</b> A version read from Redis is kept in this process for {@code localTtl} (1
  * second by default), so a read costs a map lookup most of the time. A bump by another node is
  * therefore visible here within {@code localTtl}; a bump by this node is visible here at once.
- * Versions seen here never go backwards. The counter of id {@code x} is the Redis key {@code
- * <keyPrefix>x} ({@code strata:version:x} by default).
+ * Redis is the authority: if it loses its counters (a restart without persistence), versions start
+ * again from 0 and every node follows within {@code localTtl}. The counter of id {@code x} is the
+ * Redis key {@code <keyPrefix>x} ({@code strata:version:x} by default).
  *
  * <p><b>Failures.</b> Commands time out after {@code commandTimeout}. If Redis cannot be read
  * (down, slow, or the stored counter is not a non-negative integer) {@link #version(String)} serves
@@ -65,8 +66,11 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
   private final LongAdder failures = new LongAdder();
   private final LogThrottle failureLog = new LogThrottle(10, TimeUnit.SECONDS);
 
-  /** A version and the time (System.nanoTime) until which it is trusted. */
-  private record Known(long version, long freshUntilNanos) {}
+  /**
+   * A version, when it was asked for (System.nanoTime when the command was sent) and until when it
+   * is trusted.
+   */
+  private record Known(long version, long observedAtNanos, long freshUntilNanos) {}
 
   private RedisVersionStore(Builder builder, Opened opened) {
     this.keyPrefix = builder.keyPrefix;
@@ -140,7 +144,8 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
       failures.increment();
       throw new RedisException("could not bump the version of '" + id + "'", e);
     }
-    return remember(id, version, bumpedAt);
+    remember(id, version, bumpedAt);
+    return version;
   }
 
   /**
@@ -193,10 +198,11 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
             failureLog.takeSuppressed(),
             e);
       }
+      long retryAt = System.nanoTime() + localTtlNanos;
       return known.merge(
               id,
-              new Known(current.version, System.nanoTime() + localTtlNanos),
-              RedisVersionStore::newer)
+              new Known(current.version, current.observedAtNanos, retryAt),
+              RedisVersionStore::later)
           .version;
     }
   }
@@ -221,10 +227,8 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
     if (known.size() >= maxLocalVersions && !known.containsKey(id)) {
       forgetStale();
     }
-    Known merged =
-        known.merge(
-            id, new Known(version, observedAtNanos + localTtlNanos), RedisVersionStore::newer);
-    return merged.version;
+    Known observed = new Known(version, observedAtNanos, observedAtNanos + localTtlNanos);
+    return known.merge(id, observed, RedisVersionStore::later).version;
   }
 
   private void forgetStale() {
@@ -232,13 +236,20 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
     known.values().removeIf(k -> k.freshUntilNanos - now <= 0);
   }
 
-  private static Known newer(Known old, Known candidate) {
-    long version = Math.max(old.version, candidate.version);
-    long freshUntil =
-        candidate.freshUntilNanos - old.freshUntilNanos > 0
-            ? candidate.freshUntilNanos
-            : old.freshUntilNanos;
-    return new Known(version, freshUntil);
+  /**
+   * Keeps the answer to the command sent last: the commands of one connection run in the order they
+   * were sent, so that answer reflects every earlier bump. A fallback to a known version keeps that
+   * version and its time and only moves the time of the next retry.
+   */
+  private static Known later(Known old, Known candidate) {
+    if (candidate.observedAtNanos - old.observedAtNanos < 0) {
+      return old;
+    }
+    if (candidate.observedAtNanos == old.observedAtNanos
+        && candidate.freshUntilNanos - old.freshUntilNanos < 0) {
+      return old;
+    }
+    return candidate;
   }
 
   private record Opened(
