@@ -1,0 +1,692 @@
+package dev.strata.cache.strategy;
+
+import dev.strata.cache.Cache;
+import dev.strata.cache.CacheLoader;
+import dev.strata.cache.CacheWriter;
+import dev.strata.cache.internal.Checks;
+import dev.strata.cache.internal.CoalescingWriteQueue;
+import dev.strata.cache.internal.KeyLocks;
+import dev.strata.cache.spi.ForwardingCache;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A write-behind cache: writes go to the cache at once and to a queue; a flusher thread sends them
+ * to the {@link CacheWriter} in batches, so callers never wait for the database.
+ *
+ * <ul>
+ *   <li><b>Batches</b> leave when {@code batchSize} writes wait, or when the oldest has waited
+ *       {@code maxDelay}, or on {@link #flush()} and {@link #close()}. A batch calls {@link
+ *       CacheWriter#writeAll(Map)} for its values and {@link CacheWriter#deleteAll} for its
+ *       deletes.
+ *   <li><b>Coalescing</b>: while a write to a key waits, a later write to that key replaces it and
+ *       keeps its place in line: last write wins, and a delete after a put wins. Writes to a key
+ *       reach the writer in the order they were made: one batch is written at a time, and a write
+ *       to a key of the batch being written waits for the next one.
+ *   <li><b>Retries</b>: a failed batch is retried with backoff through Resilience4j {@link Retry}
+ *       (by default 5 attempts, exponential backoff from 100 ms, doubling, capped at 5 s), so the
+ *       writer must be idempotent (upserts, deletes of what may be gone). A batch that still fails
+ *       goes to the {@link DeadLetterHandler} with the error, and its keys are dropped from the
+ *       cache so reads load what the database holds.
+ *   <li><b>Bounded queue</b>: at most {@code queueCapacity} keys wait. A write to a new key when
+ *       full waits for room up to {@code offerTimeout} ({@link QueueFullPolicy#BLOCK}, the default)
+ *       or is refused at once ({@link QueueFullPolicy#REJECT}); either way it then throws {@link
+ *       WriteBehindQueueFullException} and changes neither the queue nor the cache. A write to a
+ *       key that already waits always coalesces without waiting.
+ *   <li><b>Reads</b> see the queue: a miss on a key with a write still waiting returns that write's
+ *       value (or nothing, for a delete) instead of loading a stale row from the database.
+ *   <li><b>Durability</b>: a write is acknowledged when {@code put}/{@code delete} returns. {@link
+ *       #flush()} returns once everything acknowledged before it was written or dead-lettered;
+ *       {@link #close()} stops accepting writes, drains the queue (through retries) and stops the
+ *       flusher, so nothing acknowledged is lost on a graceful shutdown. Writes still queued when
+ *       the process dies are lost: the queue lives in memory.
+ * </ul>
+ *
+ * <pre>{@code
+ * WriteBehindCache<Long, User> users = WriteBehindCache.builder(cache, jdbcStore)
+ *     .batchSize(500)
+ *     .maxDelay(Duration.ofMillis(200))
+ *     .queueCapacity(50_000)
+ *     .whenFull(QueueFullPolicy.BLOCK, Duration.ofSeconds(5))
+ *     .deadLetterHandler((writes, error) -> alert(writes, error))
+ *     .build();
+ * users.put(42L, user);    // cached now, written within 200 ms
+ * users.delete(7L);        // invalidated now, deleted in the next batch
+ * users.close();           // drains and stops
+ * }</pre>
+ *
+ * <p>{@link #invalidate(Object)} only drops a cached copy, as on any cache; it queues nothing.
+ * Thread-safe; nulls are rejected as {@link Cache} describes. Writes after {@link #close()} throw
+ * {@link IllegalStateException}.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class WriteBehindCache<K, V> extends ForwardingCache<K, V> implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(WriteBehindCache.class);
+
+  private final CacheWriter<? super K, ? super V> writer;
+  private final CoalescingWriteQueue<K, V> queue;
+  private final KeyLocks locks = new KeyLocks(64);
+  private final int batchSize;
+  private final long maxDelayNanos;
+  private final QueueFullPolicy whenFull;
+  private final long offerTimeoutNanos;
+  private final Retry retry;
+  private final DeadLetterHandler<K, V> deadLetterHandler;
+  private final List<WriteBehindListener> listeners = new CopyOnWriteArrayList<>();
+  private final Thread flusher;
+  private final Object closeLock = new Object();
+  private volatile boolean closed;
+
+  private final LongAdder accepted = new LongAdder();
+  private final LongAdder coalesced = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
+  private final LongAdder written = new LongAdder();
+  private final LongAdder batches = new LongAdder();
+  private final LongAdder retries = new LongAdder();
+  private final LongAdder deadLettered = new LongAdder();
+
+  private WriteBehindCache(Builder<K, V> builder) {
+    super(builder.cache, builder.asyncExecutor);
+    this.writer = builder.writer;
+    this.queue = new CoalescingWriteQueue<>(builder.queueCapacity);
+    this.batchSize = builder.batchSize;
+    this.maxDelayNanos = builder.maxDelay.toNanos();
+    this.whenFull = builder.whenFull;
+    this.offerTimeoutNanos = builder.offerTimeout.toNanos();
+    this.retry = Retry.of("strata-write-behind-" + builder.cache.name(), builder.retryConfig);
+    this.deadLetterHandler =
+        builder.deadLetterHandler != null ? builder.deadLetterHandler : this::logDeadLetter;
+    this.flusher = new Thread(this::runFlusher, "strata-write-behind-" + builder.cache.name());
+    this.flusher.setDaemon(true);
+    this.flusher.start();
+  }
+
+  /**
+   * Starts a builder of a write-behind cache.
+   *
+   * @param cache the cache that holds the entries
+   * @param writer writes batches to the system of record; must be idempotent
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the builder
+   * @throws NullPointerException if an argument is null
+   */
+  public static <K, V> Builder<K, V> builder(
+      Cache<K, V> cache, CacheWriter<? super K, ? super V> writer) {
+    return new Builder<>(cache, writer);
+  }
+
+  /**
+   * Caches {@code value} and queues its write.
+   *
+   * @throws NullPointerException if {@code key} or {@code value} is null
+   * @throws WriteBehindQueueFullException if the queue is full; nothing changed
+   * @throws IllegalStateException if this cache is closed
+   */
+  @Override
+  public void put(K key, V value) {
+    Objects.requireNonNull(key, "key must not be null");
+    Objects.requireNonNull(value, "value must not be null");
+    ReentrantLock lock = locks.lockFor(key);
+    lock.lock();
+    try {
+      enqueue(key, value);
+      delegate().put(key, value);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Caches {@code value} for {@code ttl} and queues its write.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code ttl} is not positive; nothing changed
+   * @throws WriteBehindQueueFullException if the queue is full; nothing changed
+   * @throws IllegalStateException if this cache is closed
+   */
+  @Override
+  public void put(K key, V value, Duration ttl) {
+    Objects.requireNonNull(key, "key must not be null");
+    Objects.requireNonNull(value, "value must not be null");
+    Checks.positiveTtl(ttl);
+    ReentrantLock lock = locks.lockFor(key);
+    lock.lock();
+    try {
+      enqueue(key, value);
+      delegate().put(key, value, ttl);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Caches and queues every entry, one after the other; when the queue fills up part way, the
+   * entries before the failing one stay queued and cached.
+   *
+   * @throws NullPointerException if {@code entries} or a key or value in it is null; nothing
+   *     changed
+   * @throws WriteBehindQueueFullException if the queue is full
+   * @throws IllegalStateException if this cache is closed
+   */
+  @Override
+  public void putAll(Map<? extends K, ? extends V> entries) {
+    Checks.entries(entries);
+    entries.forEach(this::put);
+  }
+
+  /**
+   * Drops {@code key} from the cache and queues its delete.
+   *
+   * @param key the key to delete
+   * @throws NullPointerException if {@code key} is null
+   * @throws WriteBehindQueueFullException if the queue is full; nothing changed
+   * @throws IllegalStateException if this cache is closed
+   */
+  public void delete(K key) {
+    Objects.requireNonNull(key, "key must not be null");
+    ReentrantLock lock = locks.lockFor(key);
+    lock.lock();
+    try {
+      enqueue(key, null);
+      delegate().invalidate(key);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Deletes each of {@code keys} as {@link #delete(Object)} does.
+   *
+   * @param keys the keys to delete
+   * @throws NullPointerException if {@code keys} or a key is null; nothing changed
+   * @throws WriteBehindQueueFullException if the queue is full
+   */
+  public void deleteAll(Iterable<? extends K> keys) {
+    Checks.keys(keys);
+    for (K key : keys) {
+      delete(key);
+    }
+  }
+
+  /**
+   * Returns the cached value of {@code key}, or on a miss the value of a write still waiting in the
+   * queue, or else loads it with {@code loader}.
+   */
+  @Override
+  public @Nullable V get(K key, CacheLoader<? super K, ? extends V> loader) {
+    Objects.requireNonNull(loader, "loader must not be null");
+    return delegate().get(key, new QueueAwareLoader(loader));
+  }
+
+  /** Like {@link Cache#getAll}, taking missing keys from the queue before calling the loader. */
+  @Override
+  public Map<K, V> getAll(Iterable<? extends K> keys, CacheLoader<? super K, ? extends V> loader) {
+    Objects.requireNonNull(loader, "loader must not be null");
+    return delegate().getAll(keys, new QueueAwareLoader(loader));
+  }
+
+  /**
+   * Waits until every write acknowledged before this call has been written (or dead-lettered),
+   * sending waiting writes at once instead of after their delay.
+   *
+   * @throws InterruptedException if interrupted while waiting; the writes stay queued
+   */
+  public void flush() throws InterruptedException {
+    long target = queue.requestFlush();
+    queue.awaitDone(target, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #flush()}, waiting at most {@code timeout}.
+   *
+   * @param timeout the longest wait
+   * @return {@code true} if everything was written or dead-lettered in time
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean flush(Duration timeout) throws InterruptedException {
+    long target = queue.requestFlush();
+    return queue.awaitDone(target, timeout.toNanos());
+  }
+
+  /**
+   * Returns the number of keys whose writes wait in the queue now.
+   *
+   * @return the queue depth (after coalescing, without the batch being written)
+   */
+  public int queueDepth() {
+    return queue.depth();
+  }
+
+  /**
+   * Returns a snapshot of the write-behind counters.
+   *
+   * @return the counters
+   */
+  public WriteBehindStats writeStats() {
+    return new WriteBehindStats(
+        accepted.sum(),
+        coalesced.sum(),
+        rejected.sum(),
+        written.sum(),
+        batches.sum(),
+        retries.sum(),
+        deadLettered.sum(),
+        queue.depth());
+  }
+
+  /**
+   * Adds a listener of the flusher (for metrics).
+   *
+   * @param listener called from the flusher thread
+   * @throws NullPointerException if {@code listener} is null
+   */
+  public void addListener(WriteBehindListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+  }
+
+  /**
+   * Removes a listener added with {@link #addListener}.
+   *
+   * @param listener the listener
+   */
+  public void removeListener(WriteBehindListener listener) {
+    listeners.remove(listener);
+  }
+
+  /**
+   * Stops accepting writes, writes everything queued (retrying as configured; what still fails goes
+   * to the dead-letter handler), and stops the flusher. Blocks until done; an interrupt while
+   * waiting is remembered and the wait goes on, so no acknowledged write is abandoned. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (closeLock) {
+      closed = true;
+      queue.close();
+    }
+    boolean interrupted = false;
+    while (flusher.isAlive()) {
+      try {
+        flusher.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Returns whether {@link #close()} was called.
+   *
+   * @return {@code true} once closing started
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private void enqueue(K key, @Nullable V value) {
+    CoalescingWriteQueue.Offer offer;
+    try {
+      offer = queue.offer(key, value, whenFull == QueueFullPolicy.BLOCK ? offerTimeoutNanos : 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      rejected.increment();
+      throw new WriteBehindQueueFullException(
+          "interrupted while waiting for room in the write-behind queue of cache '" + name() + "'",
+          e);
+    }
+    switch (offer) {
+      case QUEUED -> accepted.increment();
+      case COALESCED -> {
+        accepted.increment();
+        coalesced.increment();
+      }
+      case FULL -> {
+        rejected.increment();
+        throw new WriteBehindQueueFullException(
+            "write-behind queue of cache '"
+                + name()
+                + "' is full (queueCapacity "
+                + queue.capacity()
+                + ", policy "
+                + whenFull
+                + (whenFull == QueueFullPolicy.BLOCK
+                    ? ", waited " + Duration.ofNanos(offerTimeoutNanos)
+                    : "")
+                + ")");
+      }
+      case CLOSED ->
+          throw new IllegalStateException("write-behind cache '" + name() + "' is closed");
+    }
+  }
+
+  private void runFlusher() {
+    while (true) {
+      List<QueuedWrite<K, V>> batch;
+      try {
+        batch = queue.takeBatch(batchSize, maxDelayNanos);
+      } catch (InterruptedException e) {
+        // Only close() stops the flusher; an interrupt from elsewhere must not drop writes.
+        continue;
+      }
+      if (batch == null) {
+        return;
+      }
+      try {
+        writeBatch(batch);
+      } finally {
+        queue.completeBatch();
+      }
+    }
+  }
+
+  private void writeBatch(List<QueuedWrite<K, V>> batch) {
+    Map<K, V> puts = new LinkedHashMap<>();
+    List<K> deletes = new ArrayList<>();
+    for (QueuedWrite<K, V> write : batch) {
+      if (write.isDelete()) {
+        deletes.add(write.key());
+      } else {
+        puts.put(write.key(), write.value());
+      }
+    }
+    boolean[] putsDone = {puts.isEmpty()};
+    boolean[] failedBefore = {false};
+    long start = System.nanoTime();
+    try {
+      retry.executeCheckedSupplier(
+          () -> {
+            if (failedBefore[0]) {
+              retries.increment();
+            }
+            try {
+              if (!putsDone[0]) {
+                writer.writeAll(puts);
+                putsDone[0] = true;
+              }
+              if (!deletes.isEmpty()) {
+                writer.deleteAll(deletes);
+              }
+              return null;
+            } catch (Exception e) {
+              failedBefore[0] = true;
+              notifyRetry(batch.size(), e);
+              throw e;
+            }
+          });
+      written.add(batch.size());
+      batches.increment();
+      long nanos = System.nanoTime() - start;
+      for (WriteBehindListener listener : listeners) {
+        try {
+          listener.onBatchWritten(batch.size(), nanos);
+        } catch (RuntimeException e) {
+          log.warn("write-behind listener failed", e);
+        }
+      }
+    } catch (Throwable error) {
+      deadLetter(batch, error, System.nanoTime() - start);
+    }
+  }
+
+  private void notifyRetry(int size, Exception error) {
+    for (WriteBehindListener listener : listeners) {
+      try {
+        listener.onRetry(size, error);
+      } catch (RuntimeException e) {
+        log.warn("write-behind listener failed", e);
+      }
+    }
+  }
+
+  private void deadLetter(List<QueuedWrite<K, V>> batch, Throwable error, long nanos) {
+    deadLettered.add(batch.size());
+    List<K> keys = new ArrayList<>(batch.size());
+    for (QueuedWrite<K, V> write : batch) {
+      keys.add(write.key());
+    }
+    try {
+      delegate().invalidateAll(keys);
+    } catch (RuntimeException e) {
+      log.warn("cache '{}': could not drop dead-lettered keys from the cache", name(), e);
+    }
+    for (WriteBehindListener listener : listeners) {
+      try {
+        listener.onDeadLetter(batch.size(), nanos, error);
+      } catch (RuntimeException e) {
+        log.warn("write-behind listener failed", e);
+      }
+    }
+    try {
+      deadLetterHandler.onDeadLetter(List.copyOf(batch), error);
+    } catch (RuntimeException e) {
+      log.error("cache '{}': dead-letter handler failed", name(), e);
+    }
+  }
+
+  private void logDeadLetter(List<QueuedWrite<K, V>> writes, Throwable error) {
+    log.error(
+        "cache '{}': {} writes could not be written after retries and were dropped",
+        name(),
+        writes.size(),
+        error);
+  }
+
+  /** A loader that answers from the queue before asking the real loader. */
+  private final class QueueAwareLoader implements CacheLoader<K, V> {
+    private final CacheLoader<? super K, ? extends V> loader;
+
+    QueueAwareLoader(CacheLoader<? super K, ? extends V> loader) {
+      this.loader = loader;
+    }
+
+    @Override
+    public @Nullable V load(K key) throws Exception {
+      QueuedWrite<K, V> waiting = queue.pendingWrite(key);
+      return waiting != null ? waiting.value() : loader.load(key);
+    }
+
+    @Override
+    public Map<K, V> loadAll(Set<? extends K> keys) throws Exception {
+      Map<K, V> result = new HashMap<>();
+      Set<K> rest = new LinkedHashSet<>();
+      for (K key : keys) {
+        QueuedWrite<K, V> waiting = queue.pendingWrite(key);
+        if (waiting == null) {
+          rest.add(key);
+        } else if (!waiting.isDelete()) {
+          result.put(key, waiting.value());
+        }
+      }
+      if (!rest.isEmpty()) {
+        Map<?, ? extends V> loaded = loader.loadAll(rest);
+        for (K key : rest) {
+          V value = loaded.get(key);
+          if (value != null) {
+            result.put(key, value);
+          }
+        }
+      }
+      return result;
+    }
+  }
+
+  /**
+   * Builds a {@link WriteBehindCache}; validated in {@link #build()}, which starts the flusher
+   * thread. Not thread-safe.
+   *
+   * @param <K> the key type
+   * @param <V> the value type
+   */
+  public static final class Builder<K, V> {
+    private final Cache<K, V> cache;
+    private final CacheWriter<? super K, ? super V> writer;
+    private int batchSize = 100;
+    private Duration maxDelay = Duration.ofSeconds(1);
+    private int queueCapacity = 10_000;
+    private QueueFullPolicy whenFull = QueueFullPolicy.BLOCK;
+    private Duration offerTimeout = Duration.ofSeconds(10);
+    private RetryConfig retryConfig =
+        RetryConfig.custom()
+            .maxAttempts(5)
+            .intervalFunction(
+                IntervalFunction.ofExponentialBackoff(
+                    Duration.ofMillis(100), 2.0, Duration.ofSeconds(5)))
+            .retryOnException(e -> true)
+            .build();
+    private @Nullable DeadLetterHandler<K, V> deadLetterHandler;
+    private Executor asyncExecutor = ForkJoinPool.commonPool();
+
+    private Builder(Cache<K, V> cache, CacheWriter<? super K, ? super V> writer) {
+      this.cache = Objects.requireNonNull(cache, "cache must not be null");
+      this.writer = Objects.requireNonNull(writer, "writer must not be null");
+    }
+
+    /**
+     * Sets the most writes per batch; 100 by default.
+     *
+     * @param batchSize a positive number
+     * @return this builder
+     */
+    public Builder<K, V> batchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * Sets the longest a write waits in the queue before a batch leaves; 1 s by default.
+     *
+     * @param maxDelay a positive duration
+     * @return this builder
+     */
+    public Builder<K, V> maxDelay(Duration maxDelay) {
+      this.maxDelay = maxDelay;
+      return this;
+    }
+
+    /**
+     * Sets the most keys that may wait at once; 10,000 by default.
+     *
+     * @param queueCapacity a positive number
+     * @return this builder
+     */
+    public Builder<K, V> queueCapacity(int queueCapacity) {
+      this.queueCapacity = queueCapacity;
+      return this;
+    }
+
+    /**
+     * Sets what a write does when the queue is full, and how long {@link QueueFullPolicy#BLOCK}
+     * waits for room; blocking for up to 10 s by default.
+     *
+     * @param policy block or reject
+     * @param offerTimeout the longest wait for room with {@link QueueFullPolicy#BLOCK}; positive
+     * @return this builder
+     */
+    public Builder<K, V> whenFull(QueueFullPolicy policy, Duration offerTimeout) {
+      this.whenFull = policy;
+      this.offerTimeout = offerTimeout;
+      return this;
+    }
+
+    /**
+     * Sets what a write does when the queue is full (keeping the offer timeout).
+     *
+     * @param policy block or reject
+     * @return this builder
+     */
+    public Builder<K, V> whenFull(QueueFullPolicy policy) {
+      this.whenFull = policy;
+      return this;
+    }
+
+    /**
+     * Sets how failed batches are retried; see the class description for the default. Every
+     * exception of the writer is retried unless the configuration says otherwise.
+     *
+     * @param retryConfig a Resilience4j retry configuration
+     * @return this builder
+     */
+    public Builder<K, V> retry(RetryConfig retryConfig) {
+      this.retryConfig = retryConfig;
+      return this;
+    }
+
+    /**
+     * Sets the handler of batches that failed after every retry; the default logs them.
+     *
+     * @param deadLetterHandler the handler
+     * @return this builder
+     */
+    public Builder<K, V> deadLetterHandler(DeadLetterHandler<K, V> deadLetterHandler) {
+      this.deadLetterHandler =
+          Objects.requireNonNull(deadLetterHandler, "deadLetterHandler must not be null");
+      return this;
+    }
+
+    /**
+     * Sets the executor that runs the calls of the asynchronous view; the common fork-join pool by
+     * default.
+     *
+     * @param asyncExecutor the executor
+     * @return this builder
+     */
+    public Builder<K, V> asyncExecutor(Executor asyncExecutor) {
+      this.asyncExecutor = asyncExecutor;
+      return this;
+    }
+
+    /**
+     * Validates the settings, builds the cache and starts its flusher thread.
+     *
+     * @return the write-behind cache; {@link #close() close} it to drain and stop the flusher
+     * @throws IllegalArgumentException naming the setting that is out of range
+     * @throws NullPointerException naming the setting that was set to null
+     */
+    public WriteBehindCache<K, V> build() {
+      if (batchSize <= 0) {
+        throw new IllegalArgumentException("batchSize must be positive but was " + batchSize);
+      }
+      Objects.requireNonNull(maxDelay, "maxDelay must not be null");
+      if (maxDelay.isZero() || maxDelay.isNegative()) {
+        throw new IllegalArgumentException("maxDelay must be positive but was " + maxDelay);
+      }
+      if (queueCapacity <= 0) {
+        throw new IllegalArgumentException(
+            "queueCapacity must be positive but was " + queueCapacity);
+      }
+      Objects.requireNonNull(whenFull, "whenFull must not be null");
+      Objects.requireNonNull(offerTimeout, "offerTimeout must not be null");
+      if (offerTimeout.isZero() || offerTimeout.isNegative()) {
+        throw new IllegalArgumentException("offerTimeout must be positive but was " + offerTimeout);
+      }
+      Objects.requireNonNull(retryConfig, "retry must not be null");
+      Objects.requireNonNull(asyncExecutor, "asyncExecutor must not be null");
+      return new WriteBehindCache<>(this);
+    }
+  }
+}
