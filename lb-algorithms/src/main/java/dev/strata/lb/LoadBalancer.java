@@ -76,7 +76,12 @@ public final class LoadBalancer {
                 start)
             : null;
     this.environment =
-        new Environment(new SeededRandom(builder.seed), ramp, new AtomicLong(), spec.decayNanos());
+        new Environment(
+            new SeededRandom(builder.seed),
+            ramp,
+            new AtomicLong(),
+            spec.decayNanos(),
+            spec.failurePenaltyNanos());
     this.engine = new Engine<>(spec.factory().apply(environment));
     this.tracksInFlight = spec.tracksInFlight();
     this.tracksTotalInFlight = spec.tracksTotalInFlight();

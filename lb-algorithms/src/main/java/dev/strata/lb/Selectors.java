@@ -90,8 +90,9 @@ public final class Selectors {
 
   /**
    * Least response time: lowest latency EWMA times (in-flight + 1) per unit of weight, the EWMA
-   * weighting old measurements less the older they are (time constant 1 s). Use when instances
-   * differ in speed and every pick may look at all of them. O(n).
+   * weighting old measurements less the older they are (time constant 1 s), plus the recent failure
+   * rate times 1 s. Use when instances differ in speed and every pick may look at all of them.
+   * O(n).
    *
    * @return the selector
    */
@@ -113,7 +114,7 @@ public final class Selectors {
             LeastResponseTimeAlgorithm::new,
             true,
             false,
-            false,
+            true,
             false,
             positive("decay", decay),
             DEFAULT_FAILURE_PENALTY_NANOS));
@@ -200,10 +201,10 @@ public final class Selectors {
   }
 
   /**
-   * Consistent hashing on a ring with virtual nodes proportional to weight (by default at least 256
-   * per endpoint and 65,536 in all). Use for cache affinity (a key keeps its endpoint) when
-   * membership changes: removing one of n endpoints moves about 1/n of the keys, none between
-   * surviving endpoints. O(1) expected per pick (bucketed ring).
+   * Consistent hashing on a ring with virtual nodes proportional to weight (by default 1,024 for an
+   * endpoint of mean weight; 8 bytes each, so 8 MB for 1,000 endpoints). Use for cache affinity (a
+   * key keeps its endpoint) when membership changes: removing one of n endpoints moves about 1/n of
+   * the keys, none between surviving endpoints. O(1) expected per pick (bucketed ring).
    *
    * @return the selector
    */

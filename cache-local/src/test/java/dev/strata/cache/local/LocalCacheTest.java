@@ -437,6 +437,58 @@ class LocalCacheTest {
   }
 
   @Test
+  void aPutDuringALoadWinsOverTheLoadedValue() throws Exception {
+    LocalCache<String, String> cache = builder().build();
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> caller =
+        CompletableFuture.supplyAsync(
+            () ->
+                cache.get(
+                    "k",
+                    key -> {
+                      loading.countDown();
+                      release.await(10, TimeUnit.SECONDS);
+                      return "read-before-the-write";
+                    }));
+    assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+    cache.put("k", "written");
+    release.countDown();
+    assertThat(caller.get(10, TimeUnit.SECONDS)).isEqualTo("read-before-the-write");
+    assertThat(cache.getIfPresent("k")).isEqualTo("written");
+  }
+
+  @Test
+  void aBulkLoadJoinsASingleLoadInFlightInsteadOfLoadingItAgain() throws Exception {
+    LocalCache<String, String> cache = builder().build();
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> single =
+        CompletableFuture.supplyAsync(
+            () ->
+                cache.get(
+                    "a",
+                    key -> {
+                      loading.countDown();
+                      release.await(10, TimeUnit.SECONDS);
+                      return "A-single";
+                    }));
+    assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+    List<Set<String>> calls = new CopyOnWriteArrayList<>();
+    CompletableFuture<Map<String, String>> bulk =
+        CompletableFuture.supplyAsync(
+            () ->
+                cache.getAll(
+                    List.of("a", "b"), bulkLoader(calls, Map.of("a", "A-bulk", "b", "B"))));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !calls.isEmpty());
+    assertThat(calls.get(0)).containsExactly("b");
+    release.countDown();
+    assertThat(bulk.get(10, TimeUnit.SECONDS))
+        .containsOnly(Map.entry("a", "A-single"), Map.entry("b", "B"));
+    assertThat(single.get(10, TimeUnit.SECONDS)).isEqualTo("A-single");
+  }
+
+  @Test
   void asyncViewLoadsAndReportsFailuresUnwrapped() throws Exception {
     LocalCache<String, String> cache = builder().build();
     assertThat(

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.strata.cache.Cache;
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.contract.InMemoryCache;
 import dev.strata.cache.invalidation.InvalidationBus;
 import dev.strata.cache.invalidation.InvalidationEvent;
 import dev.strata.cache.local.LocalCache;
 import dev.strata.cache.redis.internal.InvalidationMessageCodec;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * Two (or three) nodes, each a {@link TieredCache} with its own L1 and its own Redis client and
- * {@link RedisInvalidationBus}, sharing one L2: what one node writes, the others stop serving from
- * their L1 within one message delay. Runs on a single Redis and on a Redis Cluster.
+ * Two (or three) nodes, each a {@link TieredCache} with its own Redis client, {@link
+ * RedisInvalidationBus}, L1 and {@link RedisCache} L2 over the same Redis: what one node writes,
+ * the others stop serving from their L1 within one message delay. Runs on a single Redis and on a
+ * Redis Cluster.
  */
 abstract class CrossNodeInvalidationTest {
 
@@ -40,7 +41,6 @@ abstract class CrossNodeInvalidationTest {
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private String cacheName = "cache";
-  private Cache<String, String> l2;
 
   /** The Redis the nodes share; opened once per test class by the subclass. */
   protected abstract RedisDeployment deployment();
@@ -48,7 +48,6 @@ abstract class CrossNodeInvalidationTest {
   @BeforeEach
   void nameTheCache(TestInfo info) {
     cacheName = "x-" + info.getTestMethod().orElseThrow().getName();
-    l2 = new InMemoryCache<>(cacheName);
   }
 
   @AfterEach
@@ -59,15 +58,21 @@ abstract class CrossNodeInvalidationTest {
     closeables.clear();
   }
 
-  /** A node of the service: its own client, bus, L1 and tiered cache over the shared L2. */
+  /**
+   * A node of the service: its own Redis client, bus, L1 and L2 (a {@link RedisCache} on its own
+   * connection; the nodes share its entries through Redis), and the tiered cache over them.
+   */
   final class Node {
     final RedisInvalidationBus bus;
     final LocalCache<String, String> l1;
+    final RedisCache<String, String> l2;
     final TieredCache<String, String> cache;
 
     Node(String nodeId) {
-      bus = track(deployment().bus().nodeId(nodeId).build());
+      AbstractRedisClient client = deployment().client();
+      bus = track(RedisDeployment.busOn(client).nodeId(nodeId).build());
       l1 = LocalCache.<String, String>builder().name(cacheName + "-l1-" + nodeId).build();
+      l2 = track(RedisDeployment.redisCacheOn(client).name(cacheName).build());
       cache =
           track(
               TieredCache.builder(l1, l2)

@@ -34,10 +34,19 @@ abstract class RedisDeployment implements AutoCloseable {
   }
 
   final RedisInvalidationBus.Builder bus() {
-    AbstractRedisClient client = client();
+    return busOn(client());
+  }
+
+  static RedisInvalidationBus.Builder busOn(AbstractRedisClient client) {
     return client instanceof RedisClusterClient cluster
         ? RedisInvalidationBus.builder(cluster)
         : RedisInvalidationBus.builder((RedisClient) client);
+  }
+
+  static RedisCache.Builder<String, String> redisCacheOn(AbstractRedisClient client) {
+    return client instanceof RedisClusterClient cluster
+        ? RedisCache.builder(cluster)
+        : RedisCache.builder((RedisClient) client);
   }
 
   final RedisVersionStore.Builder versionStore() {

@@ -11,9 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param totalInFlight the requests in flight over all members (kept only for algorithms that
  *     declare {@link AlgorithmSpec#tracksTotalInFlight()})
  * @param decayNanos time constant of latency and failure estimates
+ * @param failurePenaltyNanos latency a failed request counts as at least
  */
 public record Environment(
     SeededRandom random,
     @Nullable SlowStartRamp slowStart,
     AtomicLong totalInFlight,
-    long decayNanos) {}
+    long decayNanos,
+    long failurePenaltyNanos) {}

@@ -65,7 +65,8 @@ public final class HashRing {
       }
     }
     Arrays.sort(points);
-    int bits = Math.max(1, 64 - Long.numberOfLeadingZeros(Math.max(1, points.length - 1)));
+    // about two points per bucket
+    int bits = Math.max(1, 63 - Long.numberOfLeadingZeros(Math.max(2, points.length - 1)));
     int shift = 64 - bits;
     int buckets = 1 << bits;
     int[] bucketStart = new int[buckets + 1];

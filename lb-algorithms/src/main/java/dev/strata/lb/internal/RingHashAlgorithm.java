@@ -28,14 +28,15 @@ public final class RingHashAlgorithm extends SelectionAlgorithm<HashRing> {
     this.boundedLoadFactor = boundedLoadFactor;
   }
 
-  /** The default virtual nodes for n members: at least 256 each and a ring of at least 65,536. */
-  public static int defaultPointsPerMember(int members) {
-    return Math.max(256, (65_536 + members - 1) / members);
-  }
+  /**
+   * The default virtual nodes of a member of mean weight. The count must not depend on the number
+   * of members: if it did, removing one member would move points of all the others.
+   */
+  public static final int DEFAULT_POINTS_PER_MEMBER = 1024;
 
   @Override
   public HashRing prepare(Member[] members) {
-    int points = pointsPerMember > 0 ? pointsPerMember : defaultPointsPerMember(members.length);
+    int points = pointsPerMember > 0 ? pointsPerMember : DEFAULT_POINTS_PER_MEMBER;
     return HashRing.build(members, points);
   }
 

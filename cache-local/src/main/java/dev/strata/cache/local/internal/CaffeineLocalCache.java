@@ -1,10 +1,10 @@
 package dev.strata.cache.local.internal;
 
-import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.RemovalListener;
+import com.github.benmanes.caffeine.cache.Weigher;
 import dev.strata.cache.AsyncCache;
 import dev.strata.cache.CacheLoadException;
 import dev.strata.cache.CacheLoader;
@@ -16,7 +16,7 @@ import dev.strata.cache.local.LocalCache;
 import dev.strata.cache.spi.StatsCounter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,10 +25,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.ToIntBiFunction;
@@ -37,16 +38,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link LocalCache} on a Caffeine {@link com.github.benmanes.caffeine.cache.AsyncCache} whose
- * values are futures of either a real value or {@link AbsentValue}.
+ * {@link LocalCache} on a synchronous Caffeine cache whose values are either a real value or {@link
+ * AbsentValue}; a hit is one Caffeine lookup, one comparison and one statistics increment.
  *
- * <p>Keeping futures lets blocking and asynchronous loads of a key share one in-flight entry:
- * whoever misses first puts an incomplete future and (for blocking loads) runs the loader in its
- * own thread; later callers find the future and wait for it. Caffeine removes a future that
- * completes with {@code null} or exceptionally, and ignores the completion of a future that was
- * invalidated while in flight, which gives the {@link dev.strata.cache.Cache} contract's
- * single-flight, failure and invalidation semantics. A hit reads a completed future: one Caffeine
- * lookup, one field read, one statistics increment.
+ * <p>Loads do not run inside Caffeine's per-key computation (which would hold a lock of the map
+ * while a database answers). They are single-flight through a map of the loads in flight shared by
+ * the blocking and the asynchronous view: whoever misses first registers a future, loads, fills the
+ * cache with {@code putIfAbsent} (so a value {@code put} meanwhile wins over the older loaded one),
+ * and completes the future that the others wait for. {@link InvalidationVersions} keeps a load that
+ * raced with an invalidation from leaving its value behind.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -58,11 +58,14 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
 
   private final String name;
   private final TtlPolicy ttl;
-  private final boolean cachesNegatives;
+  private final @Nullable Object absent;
   private final StatsCounter stats;
-  private final com.github.benmanes.caffeine.cache.AsyncCache<K, Object> caffeine;
-  private final com.github.benmanes.caffeine.cache.Cache<K, Object> caffeineSync;
+  private final com.github.benmanes.caffeine.cache.Cache<K, Object> caffeine;
+  private final ConcurrentMap<K, Object> map;
   private final Policy.VarExpiration<K, Object> expiration;
+  private final ConcurrentHashMap<K, CompletableFuture<@Nullable Object>> loading =
+      new ConcurrentHashMap<>();
+  private final InvalidationVersions versions = new InvalidationVersions();
   private final AsyncView asyncView = new AsyncView();
 
   /**
@@ -73,7 +76,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
   public CaffeineLocalCache(LocalCacheSettings<K, V> settings) {
     this.name = settings.name();
     this.ttl = settings.ttl();
-    this.cachesNegatives = ttl.cachesNegatives();
+    this.absent = ttl.cachesNegatives() ? AbsentValue.INSTANCE : null;
     this.stats = settings.recordStats() ? StatsCounter.concurrent() : StatsCounter.disabled();
 
     Caffeine<K, Object> builder =
@@ -95,12 +98,12 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     CacheLoader<? super K, ? extends V> refreshLoader = settings.refreshLoader();
     if (refreshAfterWrite != null && refreshLoader != null) {
       this.caffeine =
-          builder.refreshAfterWrite(refreshAfterWrite).buildAsync(new RefreshLoad(refreshLoader));
+          builder.refreshAfterWrite(refreshAfterWrite).build(new Refresher(refreshLoader));
     } else {
-      this.caffeine = builder.buildAsync();
+      this.caffeine = builder.build();
     }
-    this.caffeineSync = caffeine.synchronous();
-    this.expiration = caffeineSync.policy().expireVariably().orElseThrow();
+    this.map = caffeine.asMap();
+    this.expiration = caffeine.policy().expireVariably().orElseThrow();
   }
 
   private RemovalListener<K, Object> evictionListener(
@@ -111,20 +114,18 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
         return;
       }
       try {
-        @SuppressWarnings("unchecked")
-        V typed = (V) value;
         userListener.onEviction(
-            key, typed, cause == RemovalCause.EXPIRED ? EvictionCause.EXPIRED : EvictionCause.SIZE);
+            key,
+            cast(value),
+            cause == RemovalCause.EXPIRED ? EvictionCause.EXPIRED : EvictionCause.SIZE);
       } catch (RuntimeException e) {
         log.warn("eviction listener of cache '{}' failed", name, e);
       }
     };
   }
 
-  @SuppressWarnings("unchecked")
-  private static <K, V> com.github.benmanes.caffeine.cache.Weigher<K, Object> weigherOf(
-      ToIntBiFunction<? super K, ? super V> weigher) {
-    return (key, value) -> value == AbsentValue.INSTANCE ? 1 : weigher.applyAsInt(key, (V) value);
+  private Weigher<K, Object> weigherOf(ToIntBiFunction<? super K, ? super V> weigher) {
+    return (key, value) -> value == AbsentValue.INSTANCE ? 1 : weigher.applyAsInt(key, cast(value));
   }
 
   @Override
@@ -134,45 +135,65 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
 
   @Override
   public @Nullable V getIfPresent(K key) {
-    CompletableFuture<Object> future = caffeine.getIfPresent(Objects.requireNonNull(key, KEY_NULL));
-    Object value = future == null ? null : completedValue(future);
+    Object value = caffeine.getIfPresent(Objects.requireNonNull(key, KEY_NULL));
     if (value == null) {
       stats.recordMisses(1);
       return null;
     }
     stats.recordHits(1);
-    return valueOf(value);
+    return value == AbsentValue.INSTANCE ? null : cast(value);
   }
 
   @Override
   public @Nullable V get(K key, CacheLoader<? super K, ? extends V> loader) {
     Objects.requireNonNull(key, KEY_NULL);
     Objects.requireNonNull(loader, "loader must not be null");
-    CompletableFuture<Object> present = caffeine.getIfPresent(key);
-    Object value = present == null ? null : completedValue(present);
+    Object value = caffeine.getIfPresent(key);
     if (value != null) {
       stats.recordHits(1);
       return valueOf(value);
     }
     stats.recordMisses(1);
-    CompletableFuture<Object> mine = new CompletableFuture<>();
-    CompletableFuture<Object> future = caffeine.get(key, (k, executor) -> mine);
-    if (future == mine) {
-      runLoad(key, loader, mine);
-    }
-    return valueOf(await(future));
+    return valueOf(load(key, loader));
   }
 
-  private void runLoad(
-      K key, CacheLoader<? super K, ? extends V> loader, CompletableFuture<Object> target) {
-    long start = System.nanoTime();
+  /** Loads {@code key}, or waits for the load of it already in flight. */
+  private @Nullable Object load(K key, CacheLoader<? super K, ? extends V> loader) {
+    CompletableFuture<@Nullable Object> mine = new CompletableFuture<>();
+    CompletableFuture<@Nullable Object> running = loading.putIfAbsent(key, mine);
+    if (running != null) {
+      return await(running);
+    }
+    Object stored;
     try {
-      V value = loader.load(key);
-      stats.recordLoadSuccess(System.nanoTime() - start);
-      target.complete(value != null ? value : absentOrNull());
+      stored = caffeine.getIfPresent(key);
+      if (stored == null) {
+        long version = versions.of(key);
+        long start = System.nanoTime();
+        try {
+          V value = loader.load(key);
+          stats.recordLoadSuccess(System.nanoTime() - start);
+          stored = value != null ? value : absent;
+        } catch (Throwable t) {
+          stats.recordLoadFailure(System.nanoTime() - start);
+          throw t;
+        }
+        fill(key, stored, version);
+      }
     } catch (Throwable t) {
-      stats.recordLoadFailure(System.nanoTime() - start);
-      target.completeExceptionally(new FailedLoad(t));
+      loading.remove(key, mine);
+      mine.completeExceptionally(t);
+      throw propagate(t);
+    }
+    loading.remove(key, mine);
+    mine.complete(stored);
+    return stored;
+  }
+
+  /** Caches a loaded value unless a newer one was put meanwhile or the key was invalidated. */
+  private void fill(K key, @Nullable Object stored, long version) {
+    if (stored != null && map.putIfAbsent(key, stored) == null && versions.of(key) != version) {
+      map.remove(key, stored);
     }
   }
 
@@ -187,8 +208,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
       if (!seen.add(Objects.requireNonNull(key, "keys must not contain null"))) {
         continue;
       }
-      CompletableFuture<Object> future = caffeine.getIfPresent(key);
-      Object value = future == null ? null : completedValue(future);
+      Object value = caffeine.getIfPresent(key);
       if (value == null) {
         misses++;
       } else {
@@ -203,11 +223,11 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     return result;
   }
 
-  @Override
-  public Map<K, V> getAll(Iterable<? extends K> keys, CacheLoader<? super K, ? extends V> loader) {
-    Objects.requireNonNull(keys, "keys must not be null");
-    Objects.requireNonNull(loader, "loader must not be null");
-    Map<K, V> result = new LinkedHashMap<>();
+  /**
+   * Looks up {@code keys}, putting the values found in {@code found} and returning the keys that
+   * missed. Records hits and misses.
+   */
+  private Set<K> lookUp(Iterable<? extends K> keys, Map<K, V> found) {
     Set<K> missing = new LinkedHashSet<>();
     Set<K> seen = new HashSet<>();
     int hits = 0;
@@ -215,80 +235,109 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
       if (!seen.add(Objects.requireNonNull(key, "keys must not contain null"))) {
         continue;
       }
-      CompletableFuture<Object> future = caffeine.getIfPresent(key);
-      Object value = future == null ? null : completedValue(future);
+      Object value = caffeine.getIfPresent(key);
       if (value == null) {
         missing.add(key);
       } else {
         hits++;
         if (value != AbsentValue.INSTANCE) {
-          result.put(key, cast(value));
+          found.put(key, cast(value));
         }
       }
     }
     stats.recordHits(hits);
+    stats.recordMisses(missing.size());
+    return missing;
+  }
+
+  @Override
+  public Map<K, V> getAll(Iterable<? extends K> keys, CacheLoader<? super K, ? extends V> loader) {
+    Objects.requireNonNull(keys, "keys must not be null");
+    Objects.requireNonNull(loader, "loader must not be null");
+    Map<K, V> result = new LinkedHashMap<>();
+    Set<K> missing = lookUp(keys, result);
     if (missing.isEmpty()) {
       return result;
     }
-    stats.recordMisses(missing.size());
-    CompletableFuture<Map<K, Object>> mine = new CompletableFuture<>();
-    List<Set<? extends K>> requested = new ArrayList<>(1);
-    CompletableFuture<Map<K, Object>> all =
-        caffeine.getAll(
-            missing,
-            (keysToLoad, executor) -> {
-              requested.add(keysToLoad);
-              return mine;
-            });
-    if (!requested.isEmpty()) {
-      runBulkLoad(requested.get(0), loader, mine);
+    BulkLoad bulk = new BulkLoad(missing);
+    if (!bulk.mine.isEmpty()) {
+      long start = System.nanoTime();
+      try {
+        Map<?, ? extends V> loaded =
+            Objects.requireNonNull(
+                loader.loadAll(Collections.unmodifiableSet(bulk.mine.keySet())),
+                "the loader's loadAll returned null");
+        stats.recordLoadSuccess(System.nanoTime() - start);
+        bulk.complete(loaded);
+      } catch (Throwable t) {
+        stats.recordLoadFailure(System.nanoTime() - start);
+        bulk.fail(t);
+        throw propagate(t);
+      }
     }
-    Map<K, Object> loaded = await(all);
-    for (K key : missing) {
-      Object value = loaded.get(key);
-      if (value != null && value != AbsentValue.INSTANCE) {
-        result.put(key, cast(value));
+    for (Map.Entry<K, CompletableFuture<@Nullable Object>> entry : bulk.all.entrySet()) {
+      Object stored = await(entry.getValue());
+      if (stored != null && stored != AbsentValue.INSTANCE) {
+        result.put(entry.getKey(), cast(stored));
       }
     }
     return result;
   }
 
-  private void runBulkLoad(
-      Set<? extends K> keys,
-      CacheLoader<? super K, ? extends V> loader,
-      CompletableFuture<Map<K, Object>> target) {
-    long start = System.nanoTime();
-    try {
-      Map<?, ? extends V> loaded =
-          Objects.requireNonNull(loader.loadAll(keys), "the loader's loadAll returned null");
-      stats.recordLoadSuccess(System.nanoTime() - start);
-      target.complete(onlyRequested(keys, loaded));
-    } catch (Throwable t) {
-      stats.recordLoadFailure(System.nanoTime() - start);
-      target.completeExceptionally(new FailedLoad(t));
-    }
-  }
+  /**
+   * The loads of a bulk lookup: the keys it loads itself ({@link #mine}, registered as in flight)
+   * and the futures of every missing key, its own or those of loads already in flight.
+   */
+  private final class BulkLoad {
+    final Map<K, CompletableFuture<@Nullable Object>> all = new LinkedHashMap<>();
+    final Map<K, CompletableFuture<@Nullable Object>> mine = new LinkedHashMap<>();
+    final Map<K, Long> startVersions = new LinkedHashMap<>();
 
-  /** Keeps the requested keys of a bulk load, marking those it did not find as absent if needed. */
-  private Map<K, Object> onlyRequested(
-      Set<? extends K> keys, Map<?, ? extends @Nullable V> loaded) {
-    Map<K, Object> result = new HashMap<>(Math.max(4, keys.size() * 2));
-    for (K key : keys) {
-      V value = loaded.get(key);
-      if (value != null) {
-        result.put(key, value);
-      } else if (cachesNegatives) {
-        result.put(key, AbsentValue.INSTANCE);
+    BulkLoad(Set<K> missing) {
+      for (K key : missing) {
+        CompletableFuture<@Nullable Object> future = new CompletableFuture<>();
+        CompletableFuture<@Nullable Object> running = loading.putIfAbsent(key, future);
+        if (running != null) {
+          all.put(key, running);
+          continue;
+        }
+        all.put(key, future);
+        Object stored = caffeine.getIfPresent(key);
+        if (stored != null) {
+          loading.remove(key, future);
+          future.complete(stored);
+        } else {
+          mine.put(key, future);
+          startVersions.put(key, versions.of(key));
+        }
       }
     }
-    return result;
+
+    void complete(Map<?, ? extends V> loaded) {
+      mine.forEach(
+          (key, future) -> {
+            V value = loaded.get(key);
+            Object stored = value != null ? value : absent;
+            fill(key, stored, startVersions.get(key));
+            loading.remove(key, future);
+            future.complete(stored);
+          });
+    }
+
+    void fail(Throwable failure) {
+      mine.forEach(
+          (key, future) -> {
+            loading.remove(key, future);
+            future.completeExceptionally(failure);
+          });
+    }
   }
 
   @Override
   public void put(K key, V value) {
     Objects.requireNonNull(key, KEY_NULL);
     Objects.requireNonNull(value, "value must not be null");
-    caffeineSync.put(key, value);
+    caffeine.put(key, value);
   }
 
   @Override
@@ -307,12 +356,14 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
           Objects.requireNonNull(
               value, () -> "entries must not contain a null value (key " + key + ")");
         });
-    caffeineSync.putAll(entries);
+    caffeine.putAll(entries);
   }
 
   @Override
   public void invalidate(K key) {
-    caffeineSync.invalidate(Objects.requireNonNull(key, KEY_NULL));
+    Objects.requireNonNull(key, KEY_NULL);
+    versions.bump(key);
+    caffeine.invalidate(key);
   }
 
   @Override
@@ -322,12 +373,14 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     for (K key : keys) {
       checked.add(Objects.requireNonNull(key, "keys must not contain null"));
     }
-    caffeineSync.invalidateAll(checked);
+    checked.forEach(versions::bump);
+    caffeine.invalidateAll(checked);
   }
 
   @Override
   public void invalidateAll() {
-    caffeineSync.invalidateAll();
+    versions.bumpAll();
+    caffeine.invalidateAll();
   }
 
   @Override
@@ -342,30 +395,17 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
 
   @Override
   public OptionalLong estimatedSize() {
-    return OptionalLong.of(caffeineSync.estimatedSize());
+    return OptionalLong.of(caffeine.estimatedSize());
   }
 
   @Override
   public void cleanUp() {
-    caffeineSync.cleanUp();
+    caffeine.cleanUp();
   }
 
   @Override
   public String toString() {
     return "LocalCache{name=" + name + ", ttl=" + ttl + '}';
-  }
-
-  private @Nullable Object absentOrNull() {
-    return cachesNegatives ? AbsentValue.INSTANCE : null;
-  }
-
-  /** The value of a completed, successful future; {@code null} while in flight or failed. */
-  private static @Nullable Object completedValue(CompletableFuture<Object> future) {
-    try {
-      return future.getNow(null);
-    } catch (CancellationException | CompletionException e) {
-      return null;
-    }
   }
 
   private @Nullable V valueOf(@Nullable Object stored) {
@@ -377,56 +417,66 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     return (V) stored;
   }
 
-  /** Waits for a load and returns its stored value, or throws the loader's failure. */
-  private <T> T await(CompletableFuture<T> future) {
+  /** Waits for a load in flight and returns its stored value, or throws the loader's failure. */
+  private @Nullable Object await(CompletableFuture<@Nullable Object> future) {
     try {
       return future.join();
-    } catch (CancellationException | CompletionException e) {
-      Throwable cause = loaderFailure(e);
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      if (cause instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new CacheLoadException("cache '" + name + "' failed to load: " + cause, cause);
+    } catch (CompletionException e) {
+      throw propagate(e.getCause() == null ? e : e.getCause());
     }
   }
 
-  /** The loader's own exception inside the wrappers of futures and {@link FailedLoad}. */
-  private static Throwable loaderFailure(Throwable error) {
-    Throwable current = error;
-    while ((current instanceof CompletionException || current instanceof FailedLoad)
-        && current.getCause() != null) {
-      current = current.getCause();
+  /** The loader's failure as the contract wants it: unchecked as it is, checked wrapped. */
+  private RuntimeException propagate(Throwable failure) {
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
     }
-    return current;
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    if (failure instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    throw new CacheLoadException("cache '" + name + "' failed to load: " + failure, failure);
+  }
+
+  /** The failure inside the wrappers that dependent stages add. */
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   /** Reloads entries for refresh-ahead on the cache's executor. */
-  private final class RefreshLoad implements AsyncCacheLoader<K, Object> {
+  private final class Refresher
+      implements com.github.benmanes.caffeine.cache.CacheLoader<K, Object> {
     private final CacheLoader<? super K, ? extends V> loader;
 
-    RefreshLoad(CacheLoader<? super K, ? extends V> loader) {
+    Refresher(CacheLoader<? super K, ? extends V> loader) {
       this.loader = loader;
     }
 
     @Override
-    public CompletableFuture<Object> asyncLoad(K key, Executor executor) {
-      CompletableFuture<Object> result = new CompletableFuture<>();
+    public @Nullable Object load(K key) throws Exception {
+      V value = loader.load(key);
+      return value != null ? value : absent;
+    }
+
+    @Override
+    public CompletableFuture<? extends @Nullable Object> asyncReload(
+        K key, Object oldValue, Executor executor) {
+      CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
       executor.execute(
           () -> {
             long start = System.nanoTime();
             try {
-              V value = loader.load(key);
+              Object stored = load(key);
               stats.recordLoadSuccess(System.nanoTime() - start);
-              result.complete(value != null ? value : absentOrNull());
+              result.complete(stored);
             } catch (Throwable t) {
               stats.recordLoadFailure(System.nanoTime() - start);
               log.warn("cache '{}' failed to refresh an entry; the old value stays", name, t);
+              // A CancellationException makes Caffeine keep the old value without logging again.
               result.completeExceptionally(new FailedLoad(t));
             }
           });
@@ -447,49 +497,62 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
         K key, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
       Objects.requireNonNull(key, KEY_NULL);
       Objects.requireNonNull(loader, "loader must not be null");
-      CompletableFuture<Object> present = caffeine.getIfPresent(key);
-      Object value = present == null ? null : completedValue(present);
+      Object value = caffeine.getIfPresent(key);
       if (value != null) {
         stats.recordHits(1);
         return CompletableFuture.completedFuture(valueOf(value));
       }
       stats.recordMisses(1);
-      CompletableFuture<Object> future = caffeine.get(key, (k, executor) -> startLoad(k, loader));
-      CompletableFuture<@Nullable V> result = new CompletableFuture<>();
-      future.whenComplete(
+      CompletableFuture<@Nullable Object> mine = new CompletableFuture<>();
+      CompletableFuture<@Nullable Object> running = loading.putIfAbsent(key, mine);
+      if (running == null) {
+        startLoad(key, loader, mine);
+        running = mine;
+      }
+      return running.handle(
           (stored, error) -> {
             if (error != null) {
-              result.completeExceptionally(loaderFailure(error));
-            } else {
-              result.complete(valueOf(stored));
+              throw new CompletionException(unwrap(error));
             }
+            return valueOf(stored);
           });
-      return result;
     }
 
-    private CompletableFuture<Object> startLoad(
-        K key, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
-      CompletableFuture<Object> stored = new CompletableFuture<>();
+    private void startLoad(
+        K key,
+        Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+        CompletableFuture<@Nullable Object> mine) {
+      Object present = caffeine.getIfPresent(key);
+      if (present != null) {
+        loading.remove(key, mine);
+        mine.complete(present);
+        return;
+      }
+      long version = versions.of(key);
       long start = System.nanoTime();
       CompletionStage<? extends @Nullable V> stage;
       try {
         stage = Objects.requireNonNull(loader.apply(key), "the loader returned a null stage");
       } catch (Throwable t) {
         stats.recordLoadFailure(System.nanoTime() - start);
-        stored.completeExceptionally(new FailedLoad(t));
-        return stored;
+        loading.remove(key, mine);
+        mine.completeExceptionally(t);
+        return;
       }
       stage.whenComplete(
           (value, error) -> {
             if (error != null) {
               stats.recordLoadFailure(System.nanoTime() - start);
-              stored.completeExceptionally(new FailedLoad(loaderFailure(error)));
-            } else {
-              stats.recordLoadSuccess(System.nanoTime() - start);
-              stored.complete(value != null ? value : absentOrNull());
+              loading.remove(key, mine);
+              mine.completeExceptionally(unwrap(error));
+              return;
             }
+            stats.recordLoadSuccess(System.nanoTime() - start);
+            Object stored = value != null ? value : absent;
+            fill(key, stored, version);
+            loading.remove(key, mine);
+            mine.complete(stored);
           });
-      return stored;
     }
 
     @Override
@@ -505,79 +568,53 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
       Objects.requireNonNull(keys, "keys must not be null");
       Objects.requireNonNull(loader, "loader must not be null");
       Map<K, V> result = new LinkedHashMap<>();
-      Set<K> missing = new LinkedHashSet<>();
-      int hits = 0;
-      for (K key : keys) {
-        Objects.requireNonNull(key, "keys must not contain null");
-        if (result.containsKey(key) || missing.contains(key)) {
-          continue;
-        }
-        CompletableFuture<Object> future = caffeine.getIfPresent(key);
-        Object value = future == null ? null : completedValue(future);
-        if (value == null) {
-          missing.add(key);
-        } else {
-          hits++;
-          if (value != AbsentValue.INSTANCE) {
-            result.put(key, cast(value));
-          }
-        }
-      }
-      stats.recordHits(hits);
+      Set<K> missing = lookUp(keys, result);
       if (missing.isEmpty()) {
         return CompletableFuture.completedFuture(result);
       }
-      stats.recordMisses(missing.size());
-      CompletableFuture<Map<K, Object>> all =
-          caffeine.getAll(missing, (keysToLoad, executor) -> startBulkLoad(keysToLoad, loader));
-      CompletableFuture<Map<K, V>> outcome = new CompletableFuture<>();
-      all.whenComplete(
-          (loaded, error) -> {
-            if (error != null) {
-              outcome.completeExceptionally(loaderFailure(error));
-              return;
-            }
-            for (K key : missing) {
-              Object value = loaded.get(key);
-              if (value != null && value != AbsentValue.INSTANCE) {
-                result.put(key, cast(value));
+      BulkLoad bulk = new BulkLoad(missing);
+      if (!bulk.mine.isEmpty()) {
+        long start = System.nanoTime();
+        CompletionStage<? extends Map<? extends K, ? extends V>> stage;
+        try {
+          stage =
+              Objects.requireNonNull(
+                  loader.apply(Collections.unmodifiableSet(bulk.mine.keySet())),
+                  "the loader returned a null stage");
+        } catch (Throwable t) {
+          stats.recordLoadFailure(System.nanoTime() - start);
+          bulk.fail(t);
+          return CompletableFuture.failedFuture(t);
+        }
+        stage.whenComplete(
+            (loaded, error) -> {
+              if (error != null || loaded == null) {
+                stats.recordLoadFailure(System.nanoTime() - start);
+                bulk.fail(
+                    error != null
+                        ? unwrap(error)
+                        : new NullPointerException("the loader's map was null"));
+              } else {
+                stats.recordLoadSuccess(System.nanoTime() - start);
+                bulk.complete(loaded);
               }
-            }
-            outcome.complete(result);
-          });
-      return outcome;
-    }
-
-    private CompletableFuture<Map<K, Object>> startBulkLoad(
-        Set<? extends K> keysToLoad,
-        Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
-            loader) {
-      CompletableFuture<Map<K, Object>> stored = new CompletableFuture<>();
-      long start = System.nanoTime();
-      Set<K> requested = Set.copyOf(keysToLoad);
-      CompletionStage<? extends Map<? extends K, ? extends V>> stage;
-      try {
-        stage = Objects.requireNonNull(loader.apply(requested), "the loader returned a null stage");
-      } catch (Throwable t) {
-        stats.recordLoadFailure(System.nanoTime() - start);
-        stored.completeExceptionally(new FailedLoad(t));
-        return stored;
+            });
       }
-      stage.whenComplete(
-          (loaded, error) -> {
-            if (error != null || loaded == null) {
-              stats.recordLoadFailure(System.nanoTime() - start);
-              stored.completeExceptionally(
-                  new FailedLoad(
-                      error != null
-                          ? loaderFailure(error)
-                          : new NullPointerException("the loader's map was null")));
-            } else {
-              stats.recordLoadSuccess(System.nanoTime() - start);
-              stored.complete(onlyRequested(requested, loaded));
-            }
-          });
-      return stored;
+      return CompletableFuture.allOf(bulk.all.values().toArray(new CompletableFuture<?>[0]))
+          .handle(
+              (ignored, error) -> {
+                if (error != null) {
+                  throw new CompletionException(unwrap(error));
+                }
+                bulk.all.forEach(
+                    (key, future) -> {
+                      Object stored = future.join();
+                      if (stored != null && stored != AbsentValue.INSTANCE) {
+                        result.put(key, cast(stored));
+                      }
+                    });
+                return result;
+              });
     }
 
     @Override

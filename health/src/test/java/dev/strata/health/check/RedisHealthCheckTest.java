@@ -1,0 +1,97 @@
+package dev.strata.health.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.health.HealthResult;
+import dev.strata.health.HealthStatus;
+import dev.strata.testsupport.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RedisHealthCheckTest {
+
+  private static RedisServer redis;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @AfterEach
+  void wakeUp() {
+    if (redis.isSuspended()) {
+      redis.resume();
+    }
+  }
+
+  @Test
+  void pingOnAnOwnedClientIsUpWithLatencyAndDownWhileSuspended() throws Exception {
+    try (RedisHealthCheck check = RedisHealthCheck.of(redis.uri(), Duration.ofSeconds(1))) {
+      HealthResult up = check.check();
+      assertThat(up.status()).as(up.toString()).isEqualTo(HealthStatus.UP);
+      assertThat((Double) up.details().get("latencyMillis")).isGreaterThan(0.0);
+
+      redis.suspend();
+      HealthResult down = check.check();
+      assertThat(down.status()).isEqualTo(HealthStatus.DOWN);
+      assertThat(down.error()).isEqualTo("PING timed out after 1000ms");
+
+      redis.resume();
+      assertThat(check.check().status()).isEqualTo(HealthStatus.UP);
+    }
+  }
+
+  @Test
+  void pingOnTheApplicationsConnectionLeavesItOpen() throws Exception {
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      RedisHealthCheck check = RedisHealthCheck.of(connection, Duration.ofSeconds(1));
+      assertThat(check.check().status()).isEqualTo(HealthStatus.UP);
+      check.close();
+      assertThat(connection.isOpen()).isTrue();
+      assertThat(connection.sync().ping()).isEqualTo("PONG");
+
+      RedisHealthCheck fromClient = RedisHealthCheck.of(client, Duration.ofSeconds(1));
+      assertThat(fromClient.check().status()).isEqualTo(HealthStatus.UP);
+      fromClient.close();
+      assertThat(fromClient.check().error())
+          .isEqualTo(
+              "cannot connect to Redis: java.lang.IllegalStateException: Redis health check is closed");
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void unreachableRedisIsDown() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (RedisHealthCheck check =
+        RedisHealthCheck.of("redis://127.0.0.1:" + port, Duration.ofMillis(500))) {
+      HealthResult r = check.check();
+      assertThat(r.status()).isEqualTo(HealthStatus.DOWN);
+      assertThat(r.error()).startsWith("cannot connect to Redis: ");
+    }
+  }
+
+  @Test
+  void settingsAreValidated() {
+    assertThatThrownBy(() -> RedisHealthCheck.of(redis.uri(), Duration.ZERO))
+        .hasMessage("timeout must be positive but was PT0S");
+    assertThatThrownBy(() -> RedisHealthCheck.of("not a uri", Duration.ofSeconds(1)))
+        .hasMessage("uri must be a Redis URI but was 'not a uri'");
+  }
+}
