@@ -1,0 +1,216 @@
+package dev.strata.jmh;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.strata.cache.CacheLoader;
+import dev.strata.cache.KeyCodec;
+import dev.strata.cache.local.LocalCache;
+import dev.strata.cache.redis.RedisCache;
+import dev.strata.cache.redis.RedisInvalidationBus;
+import dev.strata.cache.redis.TieredCache;
+import dev.strata.testsupport.RedisServer;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Redis caches against the raw Lettuce commands they are built on, all on one private redis-server
+ * (started through strata-test-support) and one thread.
+ *
+ * <p>{@link RedisCache} section: {@code strataGet} ({@code RedisCache.getIfPresent}, always a hit:
+ * one GET, header check, UTF-8 decode, circuit breaker and statistics) beside {@code rawLettuceGet}
+ * (a synchronous GET of the same number of keys with Lettuce's UTF-8 codec); {@code strataGetAll}
+ * ({@code RedisCache.getAll} of {@value #BULK} present keys: one MGET) beside {@code
+ * rawLettuceMget} (an MGET of {@value #BULK} keys). Both sides read values of the same size from
+ * keys of their own, so neither decodes the other's bytes. Target: each Strata method at least 0.90
+ * × its raw twin; the round trip to Redis dominates both.
+ *
+ * <p>{@link TieredCache} section: {@code tieredGetL1Hit} ({@code TieredCache.getIfPresent} of a key
+ * its {@link LocalCache} L1 holds: the L1 hit path of the two-level cache, Redis untouched) beside
+ * {@code rawCaffeineGetHit} ({@code getIfPresent} on a raw Caffeine cache configured as in {@code
+ * LocalCacheBenchmark}: size bound, 10-minute TTL, statistics). Target: at least 0.90.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class RedisCacheBenchmark {
+
+  /** Number of distinct keys; a power of two so that a mask picks the next one. */
+  static final int KEYS = 1 << 10;
+
+  /** Keys per bulk read. */
+  static final int BULK = 100;
+
+  private static final int GROUPS = KEYS / BULK;
+
+  private RedisServer server;
+  private RedisClient client;
+
+  // ------------------------------------------------------------------ RedisCache and raw Lettuce
+
+  private StatefulRedisConnection<String, String> rawConnection;
+  private RedisCommands<String, String> raw;
+  private RedisCache<String, String> strata;
+  private final String[] keys = new String[KEYS];
+  private final String[] rawKeys = new String[KEYS];
+  private final List<String>[] bulkKeys = newListArray(GROUPS);
+  private final String[][] rawBulkKeys = new String[GROUPS][];
+  private final CacheLoader<String, String> failingLoader =
+      key -> {
+        throw new IllegalStateException("every key is present; nothing should load " + key);
+      };
+
+  @SuppressWarnings("unchecked")
+  private static List<String>[] newListArray(int size) {
+    return new List[size];
+  }
+
+  /** Each thread walks the key array from its own start. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    private int next;
+
+    @Setup
+    public void start() {
+      next = System.identityHashCode(this);
+    }
+
+    int nextIndex() {
+      return next++ & (KEYS - 1);
+    }
+
+    int nextGroup() {
+      return (next++ & Integer.MAX_VALUE) % GROUPS;
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void startRedis() {
+    server = RedisServer.start();
+    client = RedisClient.create(server.uri());
+    rawConnection = client.connect();
+    raw = rawConnection.sync();
+    strata = RedisCache.builder(client).name("benchmark").build();
+    Map<String, String> entries = new HashMap<>();
+    for (int i = 0; i < KEYS; i++) {
+      String value = "value-" + i + "-" + "x".repeat(48);
+      keys[i] = "key-" + i;
+      rawKeys[i] = "raw:benchmark:key-" + i;
+      entries.put(keys[i], value);
+      raw.set(rawKeys[i], value);
+    }
+    strata.putAll(entries);
+    for (int g = 0; g < GROUPS; g++) {
+      bulkKeys[g] = Arrays.asList(Arrays.copyOfRange(keys, g * BULK, (g + 1) * BULK));
+      rawBulkKeys[g] = Arrays.copyOfRange(rawKeys, g * BULK, (g + 1) * BULK);
+    }
+    if (strata.getAll(bulkKeys[0], failingLoader).size() != BULK) {
+      throw new IllegalStateException("the cache does not hold the benchmark's keys");
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void stopRedis() {
+    strata.close();
+    rawConnection.close();
+    client.shutdown();
+    server.close();
+  }
+
+  @Benchmark
+  public String rawLettuceGet(Cursor cursor) {
+    return raw.get(rawKeys[cursor.nextIndex()]);
+  }
+
+  @Benchmark
+  public String strataGet(Cursor cursor) {
+    return strata.getIfPresent(keys[cursor.nextIndex()]);
+  }
+
+  @Benchmark
+  public List<KeyValue<String, String>> rawLettuceMget(Cursor cursor) {
+    return raw.mget(rawBulkKeys[cursor.nextGroup()]);
+  }
+
+  @Benchmark
+  public Map<String, String> strataGetAll(Cursor cursor) {
+    return strata.getAll(bulkKeys[cursor.nextGroup()], failingLoader);
+  }
+
+  // ------------------------------------------------------------------ TieredCache and raw Caffeine
+
+  /**
+   * A tiered cache (LocalCache over this benchmark's Redis) and a raw Caffeine cache, both full.
+   */
+  @State(Scope.Benchmark)
+  public static class Tiered {
+    private static final Duration TTL = Duration.ofMinutes(10);
+
+    private final String[] keys = new String[KEYS];
+    private com.github.benmanes.caffeine.cache.Cache<String, String> caffeine;
+    private RedisInvalidationBus bus;
+    private RedisCache<String, String> l2;
+    private TieredCache<String, String> tiered;
+
+    @Setup(Level.Trial)
+    public void build(RedisCacheBenchmark redis) {
+      caffeine =
+          Caffeine.newBuilder().maximumSize(2L * KEYS).expireAfterWrite(TTL).recordStats().build();
+      bus = RedisInvalidationBus.builder(redis.client).build();
+      l2 = RedisCache.builder(redis.client).name("tiered-benchmark").build();
+      LocalCache<String, String> l1 =
+          LocalCache.<String, String>builder()
+              .name("tiered-benchmark-l1")
+              .maximumSize(2L * KEYS)
+              .build();
+      tiered = TieredCache.builder(l1, l2).bus(bus).keyCodec(KeyCodec.string()).l1Ttl(TTL).build();
+      for (int i = 0; i < KEYS; i++) {
+        keys[i] = "tiered-key-" + i;
+        String value = "value-" + i + "-" + "x".repeat(48);
+        caffeine.put(keys[i], value);
+        tiered.get(keys[i], key -> value); // loads into L2 and L1
+      }
+      if (l1.getAllPresent(Arrays.asList(keys)).size() != KEYS) {
+        throw new IllegalStateException("the L1 does not hold the benchmark's keys");
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      tiered.close();
+      l2.close();
+      bus.close();
+    }
+  }
+
+  @Benchmark
+  public String rawCaffeineGetHit(Tiered state, Cursor cursor) {
+    return state.caffeine.getIfPresent(state.keys[cursor.nextIndex()]);
+  }
+
+  @Benchmark
+  public String tieredGetL1Hit(Tiered state, Cursor cursor) {
+    return state.tiered.getIfPresent(state.keys[cursor.nextIndex()]);
+  }
+}
