@@ -12,6 +12,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -896,9 +897,14 @@ public final class RedisSessionStore implements SessionStore {
         throw new IllegalArgumentException("seedUris must not be empty");
       }
       RedisClusterClient owned = RedisClusterClient.create(uris);
+      // Node connections open on demand, so commands must be accepted while one connects; the
+      // command timeout bounds the wait when a node is down.
       owned.setOptions(
           ClusterClientOptions.builder()
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .topologyRefreshOptions(
+                  ClusterTopologyRefreshOptions.builder()
+                      .enableAllAdaptiveRefreshTriggers()
+                      .build())
               .build());
       try {
         var c = owned.connect(CODEC);
