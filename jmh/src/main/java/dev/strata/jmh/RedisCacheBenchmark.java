@@ -1,12 +1,18 @@
 package dev.strata.jmh;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.strata.cache.CacheLoader;
+import dev.strata.cache.KeyCodec;
+import dev.strata.cache.local.LocalCache;
 import dev.strata.cache.redis.RedisCache;
+import dev.strata.cache.redis.RedisInvalidationBus;
+import dev.strata.cache.redis.TieredCache;
 import dev.strata.testsupport.RedisServer;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * rawLettuceMget} (an MGET of {@value #BULK} keys). Both sides read values of the same size from
  * keys of their own, so neither decodes the other's bytes. Target: each Strata method at least 0.90
  * × its raw twin; the round trip to Redis dominates both.
+ *
+ * <p>{@link TieredCache} section: {@code tieredGetL1Hit} ({@code TieredCache.getIfPresent} of a key
+ * its {@link LocalCache} L1 holds: the L1 hit path of the two-level cache, Redis untouched) beside
+ * {@code rawCaffeineGetHit} ({@code getIfPresent} on a raw Caffeine cache configured as in {@code
+ * LocalCacheBenchmark}: size bound, 10-minute TTL, statistics). Target: at least 0.90.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -145,5 +156,61 @@ public class RedisCacheBenchmark {
   @Benchmark
   public Map<String, String> strataGetAll(Cursor cursor) {
     return strata.getAll(bulkKeys[cursor.nextGroup()], failingLoader);
+  }
+
+  // ------------------------------------------------------------------ TieredCache and raw Caffeine
+
+  /**
+   * A tiered cache (LocalCache over this benchmark's Redis) and a raw Caffeine cache, both full.
+   */
+  @State(Scope.Benchmark)
+  public static class Tiered {
+    private static final Duration TTL = Duration.ofMinutes(10);
+
+    private final String[] keys = new String[KEYS];
+    private com.github.benmanes.caffeine.cache.Cache<String, String> caffeine;
+    private RedisInvalidationBus bus;
+    private RedisCache<String, String> l2;
+    private TieredCache<String, String> tiered;
+
+    @Setup(Level.Trial)
+    public void build(RedisCacheBenchmark redis) {
+      caffeine =
+          Caffeine.newBuilder().maximumSize(2L * KEYS).expireAfterWrite(TTL).recordStats().build();
+      bus = RedisInvalidationBus.builder(redis.client).build();
+      l2 = RedisCache.builder(redis.client).name("tiered-benchmark").build();
+      LocalCache<String, String> l1 =
+          LocalCache.<String, String>builder()
+              .name("tiered-benchmark-l1")
+              .maximumSize(2L * KEYS)
+              .build();
+      tiered = TieredCache.builder(l1, l2).bus(bus).keyCodec(KeyCodec.string()).l1Ttl(TTL).build();
+      for (int i = 0; i < KEYS; i++) {
+        keys[i] = "tiered-key-" + i;
+        String value = "value-" + i + "-" + "x".repeat(48);
+        caffeine.put(keys[i], value);
+        tiered.get(keys[i], key -> value); // loads into L2 and L1
+      }
+      if (l1.getAllPresent(Arrays.asList(keys)).size() != KEYS) {
+        throw new IllegalStateException("the L1 does not hold the benchmark's keys");
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      tiered.close();
+      l2.close();
+      bus.close();
+    }
+  }
+
+  @Benchmark
+  public String rawCaffeineGetHit(Tiered state, Cursor cursor) {
+    return state.caffeine.getIfPresent(state.keys[cursor.nextIndex()]);
+  }
+
+  @Benchmark
+  public String tieredGetL1Hit(Tiered state, Cursor cursor) {
+    return state.tiered.getIfPresent(state.keys[cursor.nextIndex()]);
   }
 }

@@ -107,11 +107,6 @@ public final class LocalRedisProcess implements RedisInstance {
     throw new IllegalStateException("redis-server could not bind a free port in 5 attempts", last);
   }
 
-  /** Returns the binary this process runs. */
-  public RedisBinary binary() {
-    return binary;
-  }
-
   /** Returns the instance directory (config, log, nodes.conf). */
   public Path directory() {
     return directory;
@@ -140,12 +135,6 @@ public final class LocalRedisProcess implements RedisInstance {
   @Override
   public Optional<Path> logFile() {
     return Optional.of(logFile);
-  }
-
-  /** Returns the operating-system process id, or -1 when not running. */
-  public synchronized long pid() {
-    Process p = process;
-    return p != null && p.isAlive() ? p.pid() : -1;
   }
 
   @Override
@@ -262,7 +251,7 @@ public final class LocalRedisProcess implements RedisInstance {
         waitForExit(p);
         LIVE.remove(this);
         String log = logTail(logOffset);
-        if (log.contains("Address already in use")) {
+        if (log.contains("Address already in use") || log.contains("Failed listening on port")) {
           throw new PortInUseException(port, log);
         }
         throw new IllegalStateException(

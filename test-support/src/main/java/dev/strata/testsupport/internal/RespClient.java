@@ -89,20 +89,6 @@ public final class RespClient {
     }
   }
 
-  /**
-   * Sends one command and returns its reply as a string.
-   *
-   * @throws IllegalStateException when the reply is not a string
-   */
-  public String callForString(Duration timeout, String... args) {
-    Object reply = call(timeout, args);
-    if (reply instanceof String s) {
-      return s;
-    }
-    throw new IllegalStateException(
-        "expected a string reply to " + String.join(" ", args) + " but got " + reply);
-  }
-
   private static byte[] encode(String... args) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream(64);
     writeAscii(buffer, "*" + args.length + "\r\n");

@@ -37,7 +37,7 @@ public final class TempDirectories {
       synchronized (TempDirectories.class) {
         if (!reaped) {
           reaped = true;
-          reapStale(root);
+          reapStaleProcesses(root);
         }
       }
     }
@@ -84,7 +84,11 @@ public final class TempDirectories {
     }
   }
 
-  private static void reapStale(Path root) {
+  /**
+   * Kills the redis-server processes under {@code root} whose owning JVM is gone and deletes their
+   * directories. Runs automatically on first use in a JVM; failures are logged, not thrown.
+   */
+  public static void reapStaleProcesses(Path root) {
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, "redis-*")) {
       for (Path dir : dirs) {
         Path owner = dir.resolve(OWNER_FILE);
@@ -101,8 +105,7 @@ public final class TempDirectories {
           continue;
         }
         Optional<ProcessHandle> redis = ProcessHandle.of(redisPid);
-        if (redis.isPresent()
-            && redis.get().info().command().map(c -> c.contains("redis-server")).orElse(false)) {
+        if (redis.isPresent() && isRedis(redis.get())) {
           LOG.info("Killing redis-server pid {} left behind by dead JVM {}", redisPid, jvmPid);
           redis.get().destroyForcibly();
         }
@@ -111,5 +114,15 @@ public final class TempDirectories {
     } catch (IOException | RuntimeException e) {
       LOG.debug("Cannot reap stale redis-server directories under {}: {}", root, e.toString());
     }
+  }
+
+  /**
+   * Returns whether a process looks like a Redis server. Debian links {@code redis-server} to
+   * {@code redis-check-rdb}, and Redis rewrites its command line, so any mention of "redis" counts.
+   */
+  private static boolean isRedis(ProcessHandle process) {
+    ProcessHandle.Info info = process.info();
+    return info.command().map(c -> c.contains("redis")).orElse(false)
+        || info.commandLine().map(c -> c.contains("redis")).orElse(false);
   }
 }
