@@ -2,21 +2,20 @@ package dev.strata.cache.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.strata.testsupport.TestDatabases;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * The real databases the JDBC tests run on: H2 in memory everywhere, and PostgreSQL at {@code
- * STRATA_PG_URL} or 127.0.0.1:5432/test (skipped when unreachable, unless {@code
- * STRATA_PG_REQUIRED=true}). Pools are shared by all tests of a run; each test makes its own
- * tables.
+ * The real databases the JDBC tests run on, from {@link TestDatabases}: H2 in memory everywhere,
+ * and PostgreSQL at {@code STRATA_PG_URL} or 127.0.0.1:5432/test (skipped when unreachable, unless
+ * {@code STRATA_PG_REQUIRED=true}). Pooled with HikariCP and shared by all tests of a run; each
+ * test makes its own tables.
  */
 public enum TestDatabase {
   H2,
@@ -29,17 +28,11 @@ public enum TestDatabase {
 
   /**
    * Returns the pooled data source, or skips the test when PostgreSQL is unreachable and not
-   * required.
+   * required (see {@link TestDatabases}).
    */
   public DataSource dataSource() {
-    if (this == POSTGRESQL) {
-      String url = pgUrl();
-      boolean required = "true".equalsIgnoreCase(System.getenv("STRATA_PG_REQUIRED"));
-      if (!required) {
-        Assumptions.assumeTrue(reachable(url), "PostgreSQL is not reachable at " + url);
-      }
-    }
-    return POOLS.computeIfAbsent(this, TestDatabase::pool);
+    DataSource raw = this == H2 ? null : TestDatabases.postgres();
+    return POOLS.computeIfAbsent(this, db -> pool(db, raw));
   }
 
   /** Creates a table with a unique name, {@code (id BIGINT PRIMARY KEY, <columns>)}. */
@@ -77,30 +70,10 @@ public enum TestDatabase {
     }
   }
 
-  private static String pgUrl() {
-    String url = System.getenv("STRATA_PG_URL");
-    return url != null && !url.isBlank() ? url : "jdbc:postgresql://127.0.0.1:5432/test";
-  }
-
-  private static boolean reachable(String url) {
-    DriverManager.setLoginTimeout(2);
-    try (Connection ignored = DriverManager.getConnection(url, "postgres", "")) {
-      return true;
-    } catch (SQLException e) {
-      return false;
-    }
-  }
-
-  private static HikariDataSource pool(TestDatabase database) {
+  private static HikariDataSource pool(TestDatabase database, DataSource raw) {
     HikariConfig config = new HikariConfig();
-    if (database == H2) {
-      config.setJdbcUrl("jdbc:h2:mem:strata-cache-api;DB_CLOSE_DELAY=-1");
-      config.setUsername("sa");
-    } else {
-      config.setJdbcUrl(pgUrl());
-      config.setUsername("postgres");
-    }
-    config.setPassword("");
+    config.setDataSource(
+        raw != null ? raw : TestDatabases.h2(TestDatabases.uniqueName("cacheapi")));
     config.setMaximumPoolSize(8);
     config.setPoolName("strata-cache-api-" + database.name().toLowerCase(Locale.ROOT));
     return new HikariDataSource(config);
