@@ -1,6 +1,7 @@
 package dev.strata.lb;
 
 import dev.strata.lb.internal.Member;
+import dev.strata.lb.internal.OptionalSlf4jLogger;
 import dev.strata.lb.internal.PoolSnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The live set of endpoints a {@link LoadBalancer} chooses from, with a health state per endpoint.
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndpointPool {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EndpointPool.class);
+  private static final OptionalSlf4jLogger LOG = new OptionalSlf4jLogger(EndpointPool.class);
 
   private final Ticker ticker;
   private final Object lock = new Object();

@@ -4,6 +4,7 @@ import dev.strata.lb.internal.AlgorithmSpec;
 import dev.strata.lb.internal.Availability;
 import dev.strata.lb.internal.Environment;
 import dev.strata.lb.internal.Member;
+import dev.strata.lb.internal.OptionalSlf4jLogger;
 import dev.strata.lb.internal.PoolSnapshot;
 import dev.strata.lb.internal.SeededRandom;
 import dev.strata.lb.internal.SelectionAlgorithm;
@@ -15,8 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Picks an endpoint of an {@link EndpointPool} for each request and learns from completed ones.
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoadBalancer {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
+  private static final OptionalSlf4jLogger LOG = new OptionalSlf4jLogger(LoadBalancer.class);
 
   private final EndpointPool pool;
   private final Ticker ticker;

@@ -26,22 +26,24 @@ public final class LeastConnectionsAlgorithm extends SelectionAlgorithm<Member[]
       Availability availability,
       long nowNanos,
       RequestContext c) {
+    // loads compared as fractions (in-flight + 1) / weight by cross-multiplying: no division
     Member best = null;
-    double bestLoad = Double.POSITIVE_INFINITY;
+    double bestCount = 0;
+    double bestWeight = 0;
     int ties = 0;
     long seed = 0;
     for (Member member : members) {
       if (!availability.usable(member, nowNanos)) {
         continue;
       }
-      double load =
-          (member.inFlight() + 1.0)
-              / (member.weight() * rampFactor(member, availability, nowNanos));
-      if (load < bestLoad) {
+      double count = member.inFlight() + 1.0;
+      double weight = member.weight() * rampFactor(member, availability, nowNanos);
+      if (best == null || count * bestWeight < bestCount * weight) {
         best = member;
-        bestLoad = load;
+        bestCount = count;
+        bestWeight = weight;
         ties = 1;
-      } else if (load == bestLoad) {
+      } else if (count * bestWeight == bestCount * weight) {
         ties++;
         if (ties == 2) {
           seed = random.nextLong();

@@ -190,7 +190,8 @@ public final class Member {
 
   /** Returns the peak-EWMA cost, decayed towards zero for the time since the last observation. */
   public double peakCost(long nowNanos, long decayNanos) {
-    return peakCostNanos * decayWeight(nowNanos - peakStampNanos, decayNanos);
+    double cost = peakCostNanos;
+    return cost == 0 ? 0 : cost * decayWeight(nowNanos - peakStampNanos, decayNanos);
   }
 
   /** Returns the failure score in [0, 1], decayed towards zero for the time since it was set. */
