@@ -102,9 +102,10 @@ class WriteBehindCacheTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> table.count() == 2);
   }
 
-  @Test
-  void aFullBatchLeavesWithoutWaitingForTheDelay() throws Exception {
-    UserTable table = table(TestDatabase.H2);
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aFullBatchLeavesWithoutWaitingForTheDelay(TestDatabase db) throws Exception {
+    UserTable table = table(db);
     WriteBehindCache<Long, String> cache =
         track(WriteBehindCache.builder(memory(), table.store).batchSize(5).maxDelay(LONG).build());
 
@@ -332,9 +333,10 @@ class WriteBehindCacheTest {
     assertThat(table.rows()).containsExactly(Map.entry(6L, "six"));
   }
 
-  @Test
-  void aFullQueueRejectsNewKeysButStillCoalesces() throws Exception {
-    UserTable table = table(TestDatabase.H2);
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aFullQueueRejectsNewKeysButStillCoalesces(TestDatabase db) throws Exception {
+    UserTable table = table(db);
     WriteBehindCache<Long, String> cache =
         track(
             WriteBehindCache.builder(new InMemoryCache<Long, String>("bounded"), table.store)
@@ -361,9 +363,10 @@ class WriteBehindCacheTest {
     cache.put(4L, "d");
   }
 
-  @Test
-  void aFullQueueBlocksTheWriterUntilThereIsRoom() throws Exception {
-    UserTable table = table(TestDatabase.H2);
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aFullQueueBlocksTheWriterUntilThereIsRoom(TestDatabase db) throws Exception {
+    UserTable table = table(db);
     RecordingWriter<Long, String> writer = new RecordingWriter<>(table.store);
     writer.hold();
     WriteBehindCache<Long, String> cache =
@@ -394,9 +397,10 @@ class WriteBehindCacheTest {
     assertThat(table.count()).isEqualTo(5);
   }
 
-  @Test
-  void aBlockedWriteGivesUpAfterTheOfferTimeout() throws Exception {
-    UserTable table = table(TestDatabase.H2);
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aBlockedWriteGivesUpAfterTheOfferTimeout(TestDatabase db) throws Exception {
+    UserTable table = table(db);
     WriteBehindCache<Long, String> cache =
         track(
             WriteBehindCache.builder(new InMemoryCache<Long, String>("slow"), table.store)
