@@ -114,6 +114,25 @@ class ArchitectureTest {
   }
 
   @Test
+  void cacheApiAddsOnlyResilience4jRetryAndOptionalMicrometer() {
+    classes()
+        .that(StrataModule.CACHE_API.classes())
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..",
+            "javax..",
+            "org.slf4j..",
+            "org.jspecify..",
+            "io.github.resilience4j.retry..",
+            "io.github.resilience4j.core..",
+            "io.micrometer..",
+            "dev.strata.cache..")
+        .because("cache-api adds only Resilience4j Retry (Micrometer optional)")
+        .check(MAIN_CLASSES);
+  }
+
+  @Test
   void noSpringOutsideTheStarter() {
     noClasses()
         .should()
