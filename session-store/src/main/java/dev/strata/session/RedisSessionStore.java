@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,11 +53,14 @@ import org.slf4j.LoggerFactory;
  *       maximum lifetime. No keyspace notifications are used.
  * </ul>
  *
- * <p>Loading (with the access-time refresh), saving and renaming are each one Lua script on the
- * session key, run with EVALSHA (falling back to EVAL once per node when the script is not cached).
- * Principal-index updates go to a different key (a different cluster slot) and are pipelined beside
- * the script, so they cost no extra round trip. An expired session is recognised by its timestamps
- * in the script, so it is never returned even before Redis deletes it.
+ * <p>Loading is an HGETALL with a small Lua script right behind it (sent together, one round trip)
+ * that slides the idle expiry only if the session is still live; the reply is checked against the
+ * session's timestamps, so an expired session is never returned even before Redis deletes it.
+ * Saving and renaming are each one Lua script on the session key, run with EVALSHA (falling back to
+ * EVAL once per node when the script is not cached); a save writes only the changed attributes
+ * (HSET/HDEL) and never recreates a session that is gone. Principal-index updates go to a different
+ * key (a different cluster slot) and are pipelined beside the script, so they cost no extra round
+ * trip.
  *
  * <h2>Changing the id in Redis Cluster</h2>
  *
@@ -199,17 +201,27 @@ public final class RedisSessionStore implements SessionStore {
     }
     long start = System.nanoTime();
     long now = clock.millis();
-    List<Object> reply =
-        runScript(
-            SessionScript.LOAD,
-            ScriptOutputType.MULTI,
-            new String[] {sessionKey(id)},
-            millisArg(now));
-    StoredSession session = reply.size() < 2 ? null : parse(id, reply, now);
-    statistics.recordLoad(System.nanoTime() - start, session != null);
-    if (reply.size() == 1) {
-      statistics.recordExpired();
+    String[] keys = {sessionKey(id)};
+    byte[] nowArg = millisArg(now);
+    // Both commands go out before either reply is awaited: one round trip.
+    RedisFuture<Map<String, byte[]>> read = commands.hgetall(keys[0]);
+    RedisFuture<Long> touch =
+        commands.evalsha(SessionScript.TOUCH.sha1(), ScriptOutputType.INTEGER, keys, nowArg);
+    Map<String, byte[]> hash;
+    Long touched;
+    try {
+      hash = await(read, "load");
+      touched = awaitScript(touch, SessionScript.TOUCH, ScriptOutputType.INTEGER, keys, nowArg);
+    } catch (SessionStoreUnavailableException e) {
+      touch.cancel(true);
+      throw e;
     }
+    StoredSession session = hash.isEmpty() ? null : parse(id, hash, now);
+    if (session != null && touched != 1L) {
+      // Deleted, or changed by another instance, between the two commands.
+      session = null;
+    }
+    statistics.recordLoad(System.nanoTime() - start, session != null);
     return Optional.ofNullable(session);
   }
 
@@ -221,32 +233,45 @@ public final class RedisSessionStore implements SessionStore {
     }
     long start = System.nanoTime();
     long now = clock.millis();
+    if (!s.isNew() && now >= s.deadlineMillis()) {
+      LOG.debug(
+          "session {} expired before it was saved; nothing written",
+          SessionIdFingerprint.of(s.getId()));
+      return false;
+    }
     Map<String, byte[]> sets = s.pendingSets();
     boolean principalSet = s.principalChanged() && s.getPrincipal() != null;
     boolean principalCleared = s.principalChanged() && s.getPrincipal() == null;
-    int setCount = sets.size() + (principalSet ? 1 : 0);
+    boolean idleSet = s.idleChanged() && !s.isNew();
+    int setCount = sets.size() + (principalSet ? 1 : 0) + (idleSet ? 1 : 0);
     int delCount = s.pendingRemovals().size() + (principalCleared ? 1 : 0);
-    byte[][] args = new byte[6 + setCount * 2 + delCount][];
+    long ttl = Math.max(1, Math.min(now + s.idleMillis(), s.absoluteExpiryMillis()) - now);
+    byte[][] args = new byte[7 + setCount * 2 + delCount][];
     args[0] = millisArg(now);
     args[1] = s.isNew() ? ONE : ZERO;
     args[2] = millisArg(s.creationMillis());
-    args[3] = s.isNew() || s.idleChanged() ? millisArg(s.idleMillis()) : EMPTY;
+    args[3] = millisArg(ttl);
     args[4] = millisArg(s.absoluteExpiryMillis());
-    args[5] = Integer.toString(setCount).getBytes(StandardCharsets.US_ASCII);
-    int i = 6;
+    args[5] = millisArg(s.idleMillis());
+    args[6] = Integer.toString(setCount).getBytes(StandardCharsets.US_ASCII);
+    int i = 7;
     for (Map.Entry<String, byte[]> e : sets.entrySet()) {
       args[i++] = attributeField(e.getKey());
       args[i++] = e.getValue();
     }
     if (principalSet) {
-      args[i++] = "principal".getBytes(StandardCharsets.US_ASCII);
+      args[i++] = PRINCIPAL;
       args[i++] = s.getPrincipal().getBytes(StandardCharsets.UTF_8);
+    }
+    if (idleSet) {
+      args[i++] = IDLE;
+      args[i++] = args[5];
     }
     for (String name : s.pendingRemovals()) {
       args[i++] = attributeField(name);
     }
     if (principalCleared) {
-      args[i++] = "principal".getBytes(StandardCharsets.US_ASCII);
+      args[i++] = PRINCIPAL;
     }
     List<RedisFuture<?>> indexUpdates = principalIndexUpdates(s);
     Long result;
@@ -275,7 +300,7 @@ public final class RedisSessionStore implements SessionStore {
     }
     boolean wasNew = s.isNew();
     boolean principalAdded = principalSet;
-    s.markSaved();
+    s.markSaved(now);
     statistics.recordSave(System.nanoTime() - start);
     if (wasNew) {
       statistics.recordCreated();
@@ -518,42 +543,45 @@ public final class RedisSessionStore implements SessionStore {
         "session must come from a RedisSessionStore but was " + session.getClass().getName());
   }
 
-  private @Nullable StoredSession parse(String id, List<Object> reply, long now) {
-    int size = reply.size();
-    Map<String, byte[]> attributes = new HashMap<>(Math.max(4, size));
+  private @Nullable StoredSession parse(String id, Map<String, byte[]> hash, long now) {
+    Map<String, byte[]> attributes = new HashMap<>(Math.max(4, hash.size() * 2));
     long created = -1;
+    long accessed = -1;
     long idle = -1;
     long expires = -1;
     String principal = null;
     long total = 0;
-    for (int i = 0; i + 1 < size; i += 2) {
-      byte[] field = (byte[]) reply.get(i);
-      byte[] value = (byte[]) reply.get(i + 1);
-      if (field.length >= 2 && field[0] == 'a' && field[1] == ':') {
-        attributes.put(new String(field, 2, field.length - 2, StandardCharsets.UTF_8), value);
-        total += field.length + value.length;
-      } else if (Arrays.equals(field, CREATED)) {
-        created = parseMillis(value);
-      } else if (Arrays.equals(field, IDLE)) {
-        idle = parseMillis(value);
-      } else if (Arrays.equals(field, EXPIRES)) {
-        expires = parseMillis(value);
-      } else if (Arrays.equals(field, PRINCIPAL)) {
-        principal = new String(value, StandardCharsets.UTF_8);
+    for (Map.Entry<String, byte[]> e : hash.entrySet()) {
+      String field = e.getKey();
+      byte[] value = e.getValue();
+      if (field.startsWith(ATTRIBUTE_FIELD_PREFIX)) {
+        attributes.put(field.substring(2), value);
+        total += field.length() + value.length;
+      } else {
+        switch (field) {
+          case "created" -> created = parseMillis(value);
+          case "accessed" -> accessed = parseMillis(value);
+          case "idle" -> idle = parseMillis(value);
+          case "expires" -> expires = parseMillis(value);
+          case "principal" -> principal = new String(value, StandardCharsets.UTF_8);
+          default -> {}
+        }
       }
     }
-    if (created < 0 || idle <= 0 || expires < 0) {
+    if (created < 0 || accessed < 0 || idle <= 0 || expires < 0) {
       LOG.warn(
           "session {} has unreadable metadata; treated as absent", SessionIdFingerprint.of(id));
+      return null;
+    }
+    if (now >= accessed + idle || now >= expires) {
+      statistics.recordExpired();
       return null;
     }
     return new StoredSession(
         this, id, false, created, now, idle, expires, principal, attributes, total);
   }
 
-  private static final byte[] CREATED = "created".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] IDLE = "idle".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] EXPIRES = "expires".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PRINCIPAL = "principal".getBytes(StandardCharsets.US_ASCII);
 
   private static long parseMillis(byte[] value) {

@@ -23,9 +23,10 @@ final class StoredSession implements Session {
   private String id;
   private boolean isNew;
   private final long creationMillis;
-  private final long lastAccessMillis;
+  private long lastAccessMillis;
   private final long absoluteExpiryMillis;
   private long idleMillis;
+  private long loadedIdleMillis;
   private boolean idleChanged;
   private @Nullable String principal;
   private @Nullable String savedPrincipal;
@@ -53,6 +54,7 @@ final class StoredSession implements Session {
     this.creationMillis = creationMillis;
     this.lastAccessMillis = lastAccessMillis;
     this.idleMillis = idleMillis;
+    this.loadedIdleMillis = idleMillis;
     this.absoluteExpiryMillis = absoluteExpiryMillis;
     this.principal = principal;
     this.savedPrincipal = principal;
@@ -105,6 +107,14 @@ final class StoredSession implements Session {
       idleMillis = millis;
       idleChanged = true;
     }
+  }
+
+  /**
+   * Returns when this session expires by the state it was loaded (or created) with: the earlier of
+   * last access plus idle timeout and the absolute expiry. Concurrent requests can only extend it.
+   */
+  long deadlineMillis() {
+    return Math.min(lastAccessMillis + loadedIdleMillis, absoluteExpiryMillis);
   }
 
   boolean idleChanged() {
@@ -251,8 +261,10 @@ final class StoredSession implements Session {
     return totalBytes;
   }
 
-  /** Called after a successful save: the working copy now matches the store. */
-  void markSaved() {
+  /** Called after a successful save at {@code now}: the working copy now matches the store. */
+  void markSaved(long now) {
+    lastAccessMillis = now;
+    loadedIdleMillis = idleMillis;
     isNew = false;
     idleChanged = false;
     principalChanged = false;

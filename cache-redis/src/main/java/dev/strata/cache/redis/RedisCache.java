@@ -71,10 +71,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Connection.</b> The cache uses one thread-safe Lettuce connection for all its callers.
  * Built from a client the caller owns, the cache opens (and on {@link #close()} closes) its own
  * connection of that client and leaves the client alone. Built from a URI, the cache owns the
- * client and shuts it down on close; the client is then set up to reject commands while
- * disconnected (so reads degrade at once), to time out commands after the command timeout, and, for
- * a cluster, to refresh its topology both periodically and on every adaptive trigger (MOVED, ASK,
- * reconnects), so that slot migrations and failovers are followed.
+ * client and shuts it down on close; the client is then set up to time out commands after the
+ * command timeout; for a single Redis to reject commands while disconnected (so reads degrade at
+ * once); for a cluster to refresh its topology both periodically and on every adaptive trigger
+ * (MOVED, ASK, reconnects), so that slot migrations and failovers are followed.
  *
  * <p><b>When Redis is slow or down.</b> Every call goes through a Resilience4j {@link
  * CircuitBreaker} and waits at most the command timeout. Then:
@@ -238,7 +238,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
                           .enableAllAdaptiveRefreshTriggers()
                           .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
                           .build())
-                  .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                  // not REJECT_COMMANDS: Lettuce connects to cluster nodes lazily and would reject
+                  // the first commands to every node; the command timeout bounds every wait
                   .timeoutOptions(TimeoutOptions.enabled(timeout))
                   .build());
           return RedisConnectionResource.open(client, true, timeout);

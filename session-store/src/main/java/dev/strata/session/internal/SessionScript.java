@@ -15,72 +15,55 @@ import java.util.HexFormat;
 public record SessionScript(String name, String body, String sha1) {
 
   /**
-   * Loads metadata-checked session data and slides the idle expiry. KEYS[1] session key, ARGV[1]
-   * now (epoch millis). Returns {} if absent or unreadable, {'expired'} if past its idle timeout or
-   * absolute expiry, else the full HGETALL reply as it was before the touch.
+   * Slides the idle expiry of a live session; sent right behind the HGETALL that reads the session,
+   * in the same round trip. KEYS[1] session key, ARGV[1] now (epoch millis). Returns 1 when the
+   * session is live and was touched, 0 when it is absent, unreadable or expired (nothing written).
    */
-  public static final SessionScript LOAD =
+  public static final SessionScript TOUCH =
       of(
-          "load",
+          "touch",
           """
-          local h = redis.call('HGETALL', KEYS[1])
-          if #h == 0 then return {} end
-          local accessed, idle, expires
-          for i = 1, #h, 2 do
-            local f = h[i]
-            if f == 'accessed' then accessed = tonumber(h[i + 1])
-            elseif f == 'idle' then idle = tonumber(h[i + 1])
-            elseif f == 'expires' then expires = tonumber(h[i + 1]) end
-          end
-          if not accessed or not idle or not expires then return {} end
+          local m = redis.call('HMGET', KEYS[1], 'accessed', 'idle', 'expires')
+          local accessed, idle, expires = tonumber(m[1]), tonumber(m[2]), tonumber(m[3])
+          if not accessed or not idle or not expires then return 0 end
           local now = tonumber(ARGV[1])
-          if now >= accessed + idle or now >= expires then return {'expired'} end
+          if now >= accessed + idle or now >= expires then return 0 end
           redis.call('HSET', KEYS[1], 'accessed', ARGV[1])
           redis.call('PEXPIRE', KEYS[1], math.max(1, math.min(now + idle, expires) - now))
-          return h
+          return 1
           """);
 
   /**
-   * Writes a delta. KEYS[1] session key; ARGV: now, isNew ('1'/'0'), created, idle ('' =
-   * unchanged), absolute expiry, number of set pairs n, n field/value pairs, then fields to delete.
-   * Returns 1 when written, 0 when the session is gone or expired (nothing written), -1 when a new
-   * session's key already exists (nothing written).
+   * Writes a delta. KEYS[1] session key; ARGV: now, isNew ('1'/'0'), created, time-to-live in
+   * millis, absolute expiry, idle timeout, number of set pairs n, n field/value pairs, then fields
+   * to delete. An existing session is only written if it still exists (PEXPIRE answers 1), so a
+   * session that expired or was invalidated is never resurrected. Returns 1 when written, 0 when
+   * the session is gone (nothing written), -1 when a new session's key already exists (nothing
+   * written).
    */
   public static final SessionScript SAVE =
       of(
           "save",
           """
           local key = KEYS[1]
-          local now = tonumber(ARGV[1])
-          local idle, expires
+          local first = 8
+          local last = first + 2 * tonumber(ARGV[7]) - 1
+          local chunk = math.min(last, first + 999)
           if ARGV[2] == '1' then
             if redis.call('EXISTS', key) == 1 then return -1 end
-            idle = tonumber(ARGV[4])
-            expires = tonumber(ARGV[5])
-            redis.call('HSET', key, 'created', ARGV[3], 'accessed', ARGV[1], 'idle', ARGV[4],
-              'expires', ARGV[5])
+            redis.call('HSET', key, 'created', ARGV[3], 'accessed', ARGV[1], 'idle', ARGV[6],
+              'expires', ARGV[5], unpack(ARGV, first, chunk))
+            redis.call('PEXPIRE', key, ARGV[4])
           else
-            local m = redis.call('HMGET', key, 'accessed', 'idle', 'expires')
-            if not m[1] or not m[2] or not m[3] then return 0 end
-            idle = tonumber(m[2])
-            expires = tonumber(m[3])
-            if now >= tonumber(m[1]) + idle or now >= expires then return 0 end
-            if ARGV[4] ~= '' then
-              idle = tonumber(ARGV[4])
-              redis.call('HSET', key, 'accessed', ARGV[1], 'idle', ARGV[4])
-            else
-              redis.call('HSET', key, 'accessed', ARGV[1])
-            end
+            if redis.call('PEXPIRE', key, ARGV[4]) == 0 then return 0 end
+            redis.call('HSET', key, 'accessed', ARGV[1], unpack(ARGV, first, chunk))
           end
-          local first = 7
-          local last = first + 2 * tonumber(ARGV[6]) - 1
-          for i = first, last, 1000 do
+          for i = chunk + 1, last, 1000 do
             redis.call('HSET', key, unpack(ARGV, i, math.min(i + 999, last)))
           end
           for i = last + 1, #ARGV, 1000 do
             redis.call('HDEL', key, unpack(ARGV, i, math.min(i + 999, #ARGV)))
           end
-          redis.call('PEXPIRE', key, math.max(1, math.min(now + idle, expires) - now))
           return 1
           """);
 

@@ -1,0 +1,119 @@
+package dev.strata.jmh;
+
+import dev.strata.session.RedisSessionStore;
+import dev.strata.session.Session;
+import dev.strata.testsupport.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The Redis session store against the raw Lettuce commands it replaces, on one private redis-server
+ * (started through strata-test-support) and one thread.
+ *
+ * <p>{@code strataFindSession} ({@code RedisSessionStore.find}: one EVALSHA that loads a session of
+ * {@value #ATTRIBUTES} attributes, checks its timestamps and slides its expiry, then parses the
+ * reply) beside {@code rawLettuceHgetall} (a synchronous HGETALL of a hash with the same fields).
+ * {@code strataSaveOneAttribute} ({@code setAttribute} of one value and {@code save}: one EVALSHA
+ * that checks the session is live, writes the field and the access time and refreshes the expiry)
+ * beside {@code rawLettuceHset} (a synchronous HSET of one field). Target: each Strata method at
+ * least 0.80 × its raw twin; the round trip to Redis dominates both.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class SessionStoreBenchmark {
+
+  static final int ATTRIBUTES = 10;
+
+  private RedisServer server;
+  private RedisClient client;
+  private StatefulRedisConnection<String, byte[]> rawConnection;
+  private RedisCommands<String, byte[]> raw;
+  private RedisSessionStore store;
+  private String sessionId;
+  private Session writable;
+  private String rawKey;
+  private byte[] value;
+  private long counter;
+
+  @Setup
+  public void setUp() {
+    server = RedisServer.start();
+    client = RedisClient.create(server.uri());
+    rawConnection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    raw = rawConnection.sync();
+    store =
+        RedisSessionStore.builder(client)
+            .idleTimeout(Duration.ofHours(1))
+            .maxLifetime(Duration.ofHours(2))
+            .build();
+
+    Session session = store.create();
+    for (int i = 0; i < ATTRIBUTES; i++) {
+      session.setAttribute(
+          "attribute" + i, "value-of-attribute-" + i + "-padded-to-about-48-bytes");
+    }
+    store.save(session);
+    sessionId = session.getId();
+    writable = store.find(sessionId).orElseThrow();
+
+    // The raw hash holds the same fields and bytes as the stored session.
+    rawKey = "raw:session:{" + sessionId + "}";
+    Map<String, byte[]> copy = raw.hgetall(store.sessionKey(sessionId));
+    raw.hset(rawKey, copy);
+    value = "value-of-attribute-0-padded-to-about-48-bytes".getBytes(StandardCharsets.UTF_8);
+  }
+
+  @TearDown
+  public void tearDown() {
+    store.close();
+    rawConnection.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    server.close();
+  }
+
+  @Benchmark
+  public Map<String, byte[]> rawLettuceHgetall() {
+    return raw.hgetall(rawKey);
+  }
+
+  @Benchmark
+  public Optional<Session> strataFindSession() {
+    return store.find(sessionId);
+  }
+
+  @Benchmark
+  public Boolean rawLettuceHset() {
+    value[0] = (byte) ('a' + (counter++ & 15));
+    return raw.hset(rawKey, "a:attribute0", value);
+  }
+
+  @Benchmark
+  public boolean strataSaveOneAttribute() {
+    writable.setAttribute("attribute0", (counter++ & 1) == 0 ? "value-a" : "value-b");
+    return store.save(writable);
+  }
+}
