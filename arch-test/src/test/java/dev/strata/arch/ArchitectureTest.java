@@ -22,6 +22,7 @@ class ArchitectureTest {
   private static final JavaClasses MAIN_CLASSES =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .withImportOption(location -> !location.contains("-tests.jar"))
           .importPackages("dev.strata");
 
   @ParameterizedTest
@@ -110,6 +111,25 @@ class ArchitectureTest {
         .onlyDependOnClassesThat()
         .resideInAnyPackage("java..", "javax..", "org.slf4j..", "org.jspecify..", "dev.strata.lb..")
         .because("lb-algorithms has no third-party runtime dependency beyond logging")
+        .check(MAIN_CLASSES);
+  }
+
+  @Test
+  void cacheApiAddsOnlyResilience4jRetryAndOptionalMicrometer() {
+    classes()
+        .that(StrataModule.CACHE_API.classes())
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..",
+            "javax..",
+            "org.slf4j..",
+            "org.jspecify..",
+            "io.github.resilience4j.retry..",
+            "io.github.resilience4j.core..",
+            "io.micrometer..",
+            "dev.strata.cache..")
+        .because("cache-api adds only Resilience4j Retry (Micrometer optional)")
         .check(MAIN_CLASSES);
   }
 

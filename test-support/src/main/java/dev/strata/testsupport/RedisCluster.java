@@ -100,7 +100,7 @@ public final class RedisCluster implements AutoCloseable {
     List<RedisClusterNode> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < total; i++) {
-        LocalRedisProcess process = LocalRedisProcess.start(binary, config, true);
+        LocalRedisProcess process = LocalRedisProcess.start(binary, config, true, null);
         nodes.add(new RedisClusterNode(process, ""));
       }
       RedisCluster cluster = new RedisCluster(masters, replicasPerMaster, nodes);

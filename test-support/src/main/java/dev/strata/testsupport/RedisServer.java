@@ -101,7 +101,10 @@ public final class RedisServer implements AutoCloseable {
     return instance.port();
   }
 
-  /** Returns the URI clients connect with, e.g. {@code redis://127.0.0.1:16379}. */
+  /**
+   * Returns the URI clients connect with, e.g. {@code redis://127.0.0.1:16379}, or {@code
+   * redis://:password@127.0.0.1:16379} for a server started with {@code requirepass}.
+   */
   public String uri() {
     return instance.uri();
   }
@@ -254,7 +257,8 @@ public final class RedisServer implements AutoCloseable {
 
     /**
      * Adds a redis.conf setting, e.g. {@code setting("maxmemory", "10mb")}. Ignored (with a
-     * warning) for an external server.
+     * warning) for an external server. With {@code requirepass}, {@link RedisServer#uri()} carries
+     * the password and administrative commands authenticate with it.
      *
      * @throws IllegalArgumentException when the name is blank or either contains a line break
      */
@@ -287,10 +291,14 @@ public final class RedisServer implements AutoCloseable {
       Optional<RedisBinary> binary = RedisBinary.resolve();
       if (binary.isPresent()) {
         List<String> lines = new ArrayList<>();
+        String password = null;
         for (String[] setting : settings) {
           lines.add(setting[0] + " " + quote(setting[1]));
+          if (setting[0].equalsIgnoreCase("requirepass")) {
+            password = setting[1];
+          }
         }
-        LocalRedisProcess process = LocalRedisProcess.start(binary.get(), lines, false);
+        LocalRedisProcess process = LocalRedisProcess.start(binary.get(), lines, false, password);
         LOG.debug(
             "Started redis-server {} ({}) on port {}",
             binary.get().version(),

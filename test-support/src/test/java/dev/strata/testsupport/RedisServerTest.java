@@ -3,9 +3,11 @@ package dev.strata.testsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.testsupport.internal.RespClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -28,7 +30,7 @@ class RedisServerTest {
   }
 
   private static StatefulRedisConnection<String, String> connect(RedisServer redis) {
-    return client.connect(io.lettuce.core.RedisURI.create(redis.uri()));
+    return client.connect(RedisURI.create(redis.uri()));
   }
 
   @Test
@@ -132,7 +134,7 @@ class RedisServerTest {
       connection.sync().set("k", "v");
       connection.setTimeout(Duration.ofMillis(200));
 
-      redis.pause(Duration.ofSeconds(2));
+      redis.pause(Duration.ofSeconds(4));
 
       assertThatThrownBy(() -> connection.sync().get("k"))
           .isInstanceOf(RedisCommandTimeoutException.class);
@@ -162,6 +164,20 @@ class RedisServerTest {
     try (RedisServer redis = RedisServer.builder().setting("maxmemory", "10mb").start()) {
       assertThat(redis.command("CONFIG", "GET", "maxmemory"))
           .isEqualTo(List.of("maxmemory", Long.toString(10L * 1024 * 1024)));
+    }
+  }
+
+  @Test
+  void aPasswordProtectedServerCarriesThePasswordInItsUri() {
+    try (RedisServer redis = RedisServer.builder().setting("requirepass", "s3cret word").start();
+        StatefulRedisConnection<String, String> connection = connect(redis)) {
+      assertThat(redis.uri()).isEqualTo("redis://:s3cret%20word@127.0.0.1:" + redis.port());
+      assertThat(connection.sync().ping()).isEqualTo("PONG");
+      RespClient withoutPassword = new RespClient("127.0.0.1", redis.port(), null, null);
+      assertThatThrownBy(() -> withoutPassword.call(Duration.ofSeconds(5), "GET", "k"))
+          .isInstanceOf(RedisReplyException.class)
+          .hasMessageStartingWith("NOAUTH");
+      assertThat(redis.command("SET", "k", "v")).isEqualTo("OK");
     }
   }
 

@@ -95,7 +95,6 @@ public final class WriteBehindCache<K, V> extends ForwardingCache<K, V> implemen
   private final DeadLetterHandler<K, V> deadLetterHandler;
   private final List<WriteBehindListener> listeners = new CopyOnWriteArrayList<>();
   private final Thread flusher;
-  private final Object closeLock = new Object();
   private volatile boolean closed;
 
   private final LongAdder accepted = new LongAdder();
@@ -322,10 +321,8 @@ public final class WriteBehindCache<K, V> extends ForwardingCache<K, V> implemen
    */
   @Override
   public void close() {
-    synchronized (closeLock) {
-      closed = true;
-      queue.close();
-    }
+    closed = true;
+    queue.close();
     boolean interrupted = false;
     while (flusher.isAlive()) {
       try {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -32,13 +33,22 @@ import org.slf4j.LoggerFactory;
  * Redis key {@code <keyPrefix>x} ({@code strata:version:x} by default).
  *
  * <p><b>Failures.</b> Commands time out after {@code commandTimeout}. If Redis cannot be read
- * (down, slow, or the stored counter is not a non-negative integer) {@link #version(String)} serves
- * the last version this node knew, however old, and waits another {@code localTtl} before asking
- * Redis again, so a Redis outage costs one timeout per id and interval, not one per call; failures
- * are counted ({@link #failureCount()}) and logged at a limited rate. If no version of the id was
- * ever known here, {@link #version(String)} throws {@link RedisException}: guessing 0 could
- * resurrect entries that a bump orphaned. {@link #bump(String)} always needs Redis and throws
- * {@link RedisException} when it cannot reach it (the bump may or may not have happened).
+ * (down, slow, or the stored counter is not a non-negative integer) {@link #version(String)} does
+ * not throw:
+ *
+ * <ul>
+ *   <li>if this node knew a version of the id, it serves that one, however old;
+ *   <li>if it never knew one, it returns a fresh random negative version on every call, which no
+ *       stored key ever carries: a {@code VersionedCache} then misses (its loader supplies the
+ *       value) and what it writes meanwhile is never read. Guessing 0 instead could bring back
+ *       entries that a bump orphaned.
+ * </ul>
+ *
+ * <p>Either way the store asks Redis again only after another {@code localTtl}, so an outage costs
+ * one timeout per id and interval, not one per call; failures are counted ({@link #failureCount()})
+ * and logged at a limited rate. {@link #bump(String)} always needs Redis and throws {@link
+ * RedisException} when it cannot reach it (the bump may or may not have happened): a failed
+ * invalidation must not pass silently.
  *
  * <p>Thread-safe. Concurrent refreshes of one id make one {@code GET}. {@link #close()} closes the
  * store's connection; the client stays the caller's.
@@ -55,6 +65,9 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
 
   private static final Logger log = LoggerFactory.getLogger(RedisVersionStore.class);
+
+  /** Marks an id whose version could not be read and was never known, until the next retry. */
+  private static final long UNKNOWN = -1;
 
   private final String keyPrefix;
   private final long localTtlNanos;
@@ -114,14 +127,17 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
   /**
    * {@inheritDoc}
    *
+   * <p>Never fails for want of Redis: see the class description for what it returns then.
+   *
+   * @return the version; negative only while Redis cannot be read and no version of {@code id} is
+   *     known here
    * @throws NullPointerException if {@code id} is null
-   * @throws RedisException if Redis cannot be read and no version of {@code id} is known here
    */
   @Override
   public long version(String id) {
     Known current = known.get(Objects.requireNonNull(id, "id must not be null"));
     if (current != null && current.freshUntilNanos - System.nanoTime() > 0) {
-      return current.version;
+      return current.version >= 0 ? current.version : outageVersion();
     }
     Long version = refreshes.load(id, this::refresh);
     return Objects.requireNonNull(version);
@@ -177,7 +193,8 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
   private long refresh(String id) {
     Known current = known.get(id);
     if (current != null && current.freshUntilNanos - System.nanoTime() > 0) {
-      return current.version; // refreshed by a caller that finished just before this one
+      // refreshed (or failed) by a caller that finished just before this one
+      return current.version >= 0 ? current.version : outageVersion();
     }
     long askedAt = System.nanoTime();
     try {
@@ -185,26 +202,33 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
       return remember(id, parse(id, raw), askedAt);
     } catch (RuntimeException e) {
       failures.increment();
-      if (current == null) {
-        throw new RedisException(
-            "the version of '" + id + "' is unknown here and Redis could not be read", e);
-      }
+      boolean knownBefore = current != null && current.version >= 0;
       if (failureLog.permit()) {
         log.warn(
-            "Could not read the version of '{}' from Redis; serving the last known version {}"
-                + " ({} similar failures not logged)",
+            "Could not read the version of '{}' from Redis; {} ({} similar failures not logged)",
             id,
-            current.version,
+            knownBefore
+                ? "serving the last known version " + current.version
+                : "no version is known here, so every read of it misses",
             failureLog.takeSuppressed(),
             e);
       }
       long retryAt = System.nanoTime() + localTtlNanos;
-      return known.merge(
-              id,
-              new Known(current.version, current.observedAtNanos, retryAt),
-              RedisVersionStore::later)
-          .version;
+      Known fallback =
+          knownBefore
+              ? new Known(current.version, current.observedAtNanos, retryAt)
+              : new Known(UNKNOWN, askedAt, retryAt);
+      long version = known.merge(id, fallback, RedisVersionStore::later).version;
+      return version >= 0 ? version : outageVersion();
     }
+  }
+
+  /**
+   * Returns a fresh negative version: Redis never holds one, and each call gives another, so a
+   * stored key built from it matches nothing, before or after.
+   */
+  private static long outageVersion() {
+    return -1 - ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
   }
 
   private static long parse(String id, @Nullable String raw) {

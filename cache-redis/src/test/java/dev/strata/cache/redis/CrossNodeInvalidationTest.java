@@ -8,6 +8,7 @@ import dev.strata.cache.KeyCodec;
 import dev.strata.cache.contract.InMemoryCache;
 import dev.strata.cache.invalidation.InvalidationBus;
 import dev.strata.cache.invalidation.InvalidationEvent;
+import dev.strata.cache.invalidation.VersionedCache;
 import dev.strata.cache.local.LocalCache;
 import dev.strata.cache.redis.internal.InvalidationMessageCodec;
 import io.lettuce.core.AbstractRedisClient;
@@ -17,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -349,22 +349,28 @@ abstract class CrossNodeInvalidationTest {
   }
 
   @Test
-  void versionedEntriesAreOrphanedForEveryNodeByOneBump() {
-    RedisVersionStore a =
-        track(deployment().versionStore().localTtl(Duration.ofMillis(200)).build());
-    RedisVersionStore b =
-        track(deployment().versionStore().localTtl(Duration.ofMillis(200)).build());
-    Map<String, String> shared = new java.util.concurrent.ConcurrentHashMap<>();
-    String namespace = cacheName + "-users";
-    shared.put(namespace + ":v" + a.version(namespace) + ":42", "old");
-    assertThat(shared.get(namespace + ":v" + b.version(namespace) + ":42")).isEqualTo("old");
+  void oneNamespaceBumpOrphansTheVersionedEntriesOfEveryNode() {
+    Node a = new Node("a");
+    Node b = new Node("b");
+    VersionedCache<String, String> usersOnA = versioned(a);
+    VersionedCache<String, String> usersOnB = versioned(b);
+    usersOnA.put("42", "old");
+    assertThat(usersOnB.getIfPresent("42")).isEqualTo("old");
 
-    a.bump(namespace);
+    usersOnB.invalidateAll(); // one INCR
 
-    assertThat(shared.get(namespace + ":v" + a.version(namespace) + ":42")).isNull();
-    await()
-        .atMost(PATIENCE)
-        .until(() -> shared.get(namespace + ":v" + b.version(namespace) + ":42") == null);
+    assertThat(usersOnB.getIfPresent("42")).as("the bumping node at once").isNull();
+    await().atMost(PATIENCE).until(() -> usersOnA.getIfPresent("42") == null);
+    assertThat(usersOnA.get("42", key -> "new")).isEqualTo("new");
+    assertThat(usersOnB.getIfPresent("42")).isEqualTo("new");
+  }
+
+  private VersionedCache<String, String> versioned(Node node) {
+    RedisVersionStore versions =
+        track(deployment().versionStore().localTtl(Duration.ofMillis(200)).build());
+    return VersionedCache.builder(node.l2, KeyCodec.string(), versions)
+        .namespace(cacheName + "-users")
+        .build();
   }
 
   @Test

@@ -79,7 +79,7 @@ class RedisVersionStoreTest {
   }
 
   @Test
-  void whenRedisIsDownTheLastKnownVersionIsServedAndUnknownOnesFail() {
+  void whenRedisIsDownTheLastKnownVersionIsServedAndUnknownOnesNeverMatchAStoredKey() {
     RedisVersionStore store =
         build(store().localTtl(Duration.ofMillis(50)).commandTimeout(Duration.ofMillis(300)));
     store.bump("known");
@@ -90,13 +90,13 @@ class RedisVersionStoreTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> store.version("known") == 2 && store.failureCount() > 0);
-    assertThatThrownBy(() -> store.version("never-seen"))
-        .isInstanceOf(RedisException.class)
-        .hasMessageContaining("never-seen");
+    long first = store.version("never-seen");
+    long second = store.version("never-seen");
+    assertThat(first).isNegative();
+    assertThat(second).isNegative().isNotEqualTo(first);
     assertThatThrownBy(() -> store.bump("known"))
         .isInstanceOf(RedisException.class)
         .hasMessageContaining("could not bump");
-    assertThat(store.failureCount()).isGreaterThanOrEqualTo(2);
 
     server.restart();
 
@@ -104,6 +104,7 @@ class RedisVersionStoreTest {
     assertThat(store.version("known"))
         .as("Redis lost its counters; it is the authority")
         .isEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.version("never-seen") == 0);
   }
 
   @Test
@@ -111,7 +112,7 @@ class RedisVersionStoreTest {
     RedisVersionStore store = build(store().localTtl(Duration.ZERO));
     server.command("SET", store.redisKey("ns"), "not-a-number");
 
-    assertThatThrownBy(() -> store.version("ns")).isInstanceOf(RedisException.class);
+    assertThat(store.version("ns")).isNegative();
     assertThat(store.failureCount()).isEqualTo(1);
   }
 

@@ -2,6 +2,7 @@ package dev.strata.testsupport.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,17 +47,24 @@ public final class LocalRedisProcess implements RedisInstance {
   private final Path configFile;
   private final Path logFile;
   private final RespClient admin;
+  private final @Nullable String password;
   private @Nullable Process process;
   private boolean suspended;
   private boolean closed;
 
-  private LocalRedisProcess(RedisBinary binary, int port, Path directory, List<String> config) {
+  private LocalRedisProcess(
+      RedisBinary binary,
+      int port,
+      Path directory,
+      List<String> config,
+      @Nullable String password) {
     this.binary = binary;
     this.port = port;
     this.directory = directory;
     this.configFile = directory.resolve("redis.conf");
     this.logFile = directory.resolve("redis.log");
-    this.admin = new RespClient("127.0.0.1", port, null, null);
+    this.password = password;
+    this.admin = new RespClient("127.0.0.1", port, null, password);
     List<String> lines = new ArrayList<>();
     lines.add("port " + port);
     lines.add("bind 127.0.0.1");
@@ -83,15 +91,16 @@ public final class LocalRedisProcess implements RedisInstance {
    * @param binary the executable to run
    * @param config extra lines for the config file (e.g. {@code cluster-enabled yes})
    * @param clusterBus whether the cluster bus port ({@code port + 10000}) must be free too
+   * @param password the {@code requirepass} of the server (also in {@code config}), or null
    * @throws IllegalStateException when the server does not start; the message holds its log tail
    */
   public static LocalRedisProcess start(
-      RedisBinary binary, List<String> config, boolean clusterBus) {
+      RedisBinary binary, List<String> config, boolean clusterBus, @Nullable String password) {
     IllegalStateException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       int port = FreePorts.pick(clusterBus);
       Path dir = TempDirectories.newInstanceDirectory("redis-" + port + "-");
-      LocalRedisProcess instance = new LocalRedisProcess(binary, port, dir, config);
+      LocalRedisProcess instance = new LocalRedisProcess(binary, port, dir, config, password);
       try {
         instance.launch(READY_TIMEOUT);
         return instance;
@@ -124,6 +133,12 @@ public final class LocalRedisProcess implements RedisInstance {
 
   @Override
   public String uri() {
+    if (password != null) {
+      return "redis://:"
+          + URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20")
+          + "@127.0.0.1:"
+          + port;
+    }
     return "redis://127.0.0.1:" + port;
   }
 
