@@ -204,6 +204,9 @@ public final class ActiveHealthChecker implements AutoCloseable {
       return;
     }
     t.schedule(t.firstDelayNanos());
+    if (closed) {
+      untrack(endpoint.id()); // close() ran meanwhile and may have missed this one
+    }
   }
 
   private void untrack(String id) {
