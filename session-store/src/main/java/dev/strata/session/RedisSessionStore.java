@@ -53,14 +53,14 @@ import org.slf4j.LoggerFactory;
  *       maximum lifetime. No keyspace notifications are used.
  * </ul>
  *
- * <p>Loading is an HGETALL with a small Lua script right behind it (sent together, one round trip)
- * that slides the idle expiry only if the session is still live; the reply is checked against the
- * session's timestamps, so an expired session is never returned even before Redis deletes it.
- * Saving and renaming are each one Lua script on the session key, run with EVALSHA (falling back to
- * EVAL once per node when the script is not cached); a save writes only the changed attributes
- * (HSET/HDEL) and never recreates a session that is gone. Principal-index updates go to a different
- * key (a different cluster slot) and are pipelined beside the script, so they cost no extra round
- * trip.
+ * <p>Loading is one HGETALL whose reply is checked against the session's timestamps, so an expired
+ * session is never returned even before Redis deletes it; a live session's idle expiry is then slid
+ * by a small Lua script sent without waiting for its reply (it runs before anything this store
+ * sends next), so a load costs one round trip. Saving and renaming are each one Lua script on the
+ * session key, run with EVALSHA (falling back to EVAL once per node when the script is not cached);
+ * a save writes only the changed attributes (HSET/HDEL) and never recreates a session that is gone.
+ * Principal-index updates go to a different key (a different cluster slot) and are pipelined beside
+ * the script, so they cost no extra round trip.
  *
  * <h2>Changing the id in Redis Cluster</h2>
  *
@@ -201,25 +201,11 @@ public final class RedisSessionStore implements SessionStore {
     }
     long start = System.nanoTime();
     long now = clock.millis();
-    String[] keys = {sessionKey(id)};
-    byte[] nowArg = millisArg(now);
-    // Both commands go out before either reply is awaited: one round trip.
-    RedisFuture<Map<String, byte[]>> read = commands.hgetall(keys[0]);
-    RedisFuture<Long> touch =
-        commands.evalsha(SessionScript.TOUCH.sha1(), ScriptOutputType.INTEGER, keys, nowArg);
-    Map<String, byte[]> hash;
-    Long touched;
-    try {
-      hash = await(read, "load");
-      touched = awaitScript(touch, SessionScript.TOUCH, ScriptOutputType.INTEGER, keys, nowArg);
-    } catch (SessionStoreUnavailableException e) {
-      touch.cancel(true);
-      throw e;
-    }
+    String key = sessionKey(id);
+    Map<String, byte[]> hash = await(commands.hgetall(key), "load");
     StoredSession session = hash.isEmpty() ? null : parse(id, hash, now);
-    if (session != null && touched != 1L) {
-      // Deleted, or changed by another instance, between the two commands.
-      session = null;
+    if (session != null) {
+      touch(key, now, Math.max(1, session.deadlineMillis() - now));
     }
     statistics.recordLoad(System.nanoTime() - start, session != null);
     return Optional.ofNullable(session);
@@ -640,6 +626,35 @@ public final class RedisSessionStore implements SessionStore {
       await(unindex, "evict session over the per-principal cap");
       statistics.recordEvicted();
       excess--;
+    }
+  }
+
+  /**
+   * Slides the idle expiry of a session just read, without waiting for the reply: the command goes
+   * out on the shared connection ahead of anything this store sends next, so the caller's load
+   * stays one round trip. A failure only means this access did not slide the expiry.
+   */
+  private void touch(String key, long now, long ttlMillis) {
+    String[] keys = {key};
+    byte[][] args = {millisArg(now), millisArg(ttlMillis)};
+    commands
+        .<Long>evalsha(SessionScript.TOUCH.sha1(), ScriptOutputType.INTEGER, keys, args)
+        .whenComplete(
+            (result, error) -> {
+              if (error instanceof RedisNoScriptException) {
+                commands
+                    .<Long>eval(SessionScript.TOUCH.body(), ScriptOutputType.INTEGER, keys, args)
+                    .whenComplete((r, e) -> reportTouchFailure(e));
+              } else {
+                reportTouchFailure(error);
+              }
+            });
+  }
+
+  private void reportTouchFailure(@Nullable Throwable error) {
+    if (error != null) {
+      statistics.recordFailure();
+      LOG.debug("refreshing a session's idle expiry failed: {}", error.toString());
     }
   }
 

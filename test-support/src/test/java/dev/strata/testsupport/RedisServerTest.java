@@ -134,7 +134,7 @@ class RedisServerTest {
       connection.sync().set("k", "v");
       connection.setTimeout(Duration.ofMillis(200));
 
-      redis.pause(Duration.ofSeconds(2));
+      redis.pause(Duration.ofSeconds(4));
 
       assertThatThrownBy(() -> connection.sync().get("k"))
           .isInstanceOf(RedisCommandTimeoutException.class);

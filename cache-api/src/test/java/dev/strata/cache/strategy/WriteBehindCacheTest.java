@@ -240,6 +240,65 @@ class WriteBehindCacheTest {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
+  void concurrentWritersDuringAnOutageLoseNothingAcknowledgedThroughClose(TestDatabase db)
+      throws Exception {
+    UserTable table = table(db);
+    WriteBehindCache<Long, String> cache =
+        WriteBehindCache.builder(memory(), table.store)
+            .batchSize(25)
+            .maxDelay(Duration.ofMillis(5))
+            .queueCapacity(10_000)
+            .retry(PATIENT_RETRY)
+            .build();
+    table.blockWrites();
+    int threads = 4;
+    int keysPerThread = 150;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    resources.add(pool::shutdownNow);
+    CountDownLatch halfway = new CountDownLatch(threads);
+    CountDownLatch recovered = new CountDownLatch(1);
+    List<CompletableFuture<Void>> writers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      writers.add(
+          CompletableFuture.runAsync(
+              () -> {
+                for (int round = 0; round < 2; round++) {
+                  for (int i = 0; i < keysPerThread; i++) {
+                    cache.put(thread * 1_000L + i, "t" + thread + "-r" + round + "-" + i);
+                  }
+                  if (round == 0) {
+                    halfway.countDown();
+                    try {
+                      recovered.await();
+                    } catch (InterruptedException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  }
+                }
+              },
+              pool));
+    }
+    assertThat(halfway.await(60, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(20)).until(() -> cache.writeStats().retries() >= 2);
+    table.unblockWrites();
+    recovered.countDown();
+    CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+    cache.close();
+
+    Map<Long, String> rows = table.rows();
+    assertThat(rows).hasSize(threads * keysPerThread);
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < keysPerThread; i++) {
+        assertThat(rows.get(t * 1_000L + i)).isEqualTo("t" + t + "-r1-" + i);
+      }
+    }
+    assertThat(cache.writeStats().deadLettered()).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
   void closeDrainsEveryAcknowledgedWriteAndThenRefusesWrites(TestDatabase db) throws Exception {
     UserTable table = table(db);
     WriteBehindCache<Long, String> cache =

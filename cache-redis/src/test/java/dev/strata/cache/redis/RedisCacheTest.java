@@ -428,4 +428,22 @@ class RedisCacheTest {
       assertThat(second.getIfPresent("k")).isEqualTo("v");
     }
   }
+
+  @Test
+  void aClosedCacheReadsMissesSkipsWritesAndFailsInvalidations() throws Exception {
+    RedisCache<String, String> closed = RedisCache.builder(client).name("closed").build();
+    closed.put("k", "v");
+    closed.close();
+
+    assertThat(closed.getIfPresent("k")).isNull();
+    assertThat(closed.get("k", key -> "loaded")).isEqualTo("loaded");
+    assertThat(closed.getAllPresent(List.of("k"))).isEmpty();
+    assertThat(closed.async().getIfPresent("k").toCompletableFuture().get()).isNull();
+    closed.put("k", "v2");
+    assertThatThrownBy(() -> closed.invalidate("k"))
+        .isInstanceOf(InvalidationFailedException.class);
+    assertThat(closed.redisStats().degradedReads()).isEqualTo(4);
+    assertThat(closed.redisStats().skippedWrites()).isEqualTo(2);
+    assertThat(stored("strata:closed:k")).endsWith(bytes("v"));
+  }
 }

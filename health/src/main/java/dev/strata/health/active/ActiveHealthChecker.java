@@ -46,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * is one probe per endpoint per interval, however many threads send requests through the pool. Each
  * endpoint is probed again one interval (with random jitter, so probes of many endpoints do not
  * align) after its previous probe completed, so one endpoint never has two probes in flight. A
- * probe that has not completed shortly after its timeout counts as failed. The first probe of each
- * endpoint happens at a random point within the first interval.
+ * probe that has not completed shortly after its timeout counts as failed; if it still has not
+ * completed when the next probe is due, that probe is not started but counted as failed too
+ * ("previous probe has not finished"), so a hung probe takes its endpoint down after {@code fall}
+ * intervals without ever overlapping. The first probe of each endpoint happens at a random point
+ * within the first interval.
  *
  * <h2>Membership and state</h2>
  *
@@ -201,6 +204,9 @@ public final class ActiveHealthChecker implements AutoCloseable {
       return;
     }
     t.schedule(t.firstDelayNanos());
+    if (closed) {
+      untrack(endpoint.id()); // close() ran meanwhile and may have missed this one
+    }
   }
 
   private void untrack(String id) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,17 +28,20 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * over raw speed, so higher is better whatever the benchmark mode) and fails when a ratio is below
  * its baseline by more than the pair's tolerance.
  *
- * <p>Usage: {@code RegressionCheck [--baseline FILE] [--pairs a,b] [--update] [--forks N]
- * [--warmup-iterations N] [--iterations N] [--time SECONDS]}. Exit status 0 when every pair passes
- * (or the baseline was updated), 1 when a ratio regressed, 2 on bad usage or a benchmark that could
- * not be run. JMH's JSON results are written to {@code jmh/target/regression-results.json}.
+ * <p>Usage: {@code RegressionCheck [--baseline FILE] [--pairs a,b] [--update] [--rounds N] [--forks
+ * N] [--warmup-iterations N] [--iterations N] [--time SECONDS]}. With several rounds every pair is
+ * measured once per round (its two benchmarks back to back, so they see similar machine load) and
+ * the median of the rounds' ratios counts. Exit status 0 when every pair passes (or the baseline
+ * was updated), 1 when a ratio regressed, 2 on bad usage or a benchmark that could not be run.
+ * JMH's JSON results are kept in {@code jmh/target/regression/} (one file per pair and round).
  */
 public final class RegressionCheck {
 
   private Path baselinePath = Path.of("jmh/baseline.txt");
-  private Path resultsPath = Path.of("jmh/target/regression-results.json");
+  private Path resultsDirectory = Path.of("jmh/target/regression");
   private Set<String> selected = new LinkedHashSet<>();
   private boolean update;
+  private int rounds = 1;
   private int forks = 1;
   private int warmupIterations = 2;
   private int iterations = 3;
@@ -67,8 +71,9 @@ public final class RegressionCheck {
       switch (arg) {
         case "--update" -> update = true;
         case "--baseline" -> baselinePath = Path.of(value(args, ++i, arg));
-        case "--results" -> resultsPath = Path.of(value(args, ++i, arg));
+        case "--results" -> resultsDirectory = Path.of(value(args, ++i, arg));
         case "--pairs" -> selected = new LinkedHashSet<>(List.of(value(args, ++i, arg).split(",")));
+        case "--rounds" -> rounds = positive(value(args, ++i, arg), arg);
         case "--forks" -> forks = positive(value(args, ++i, arg), arg);
         case "--warmup-iterations" -> warmupIterations = positive(value(args, ++i, arg), arg);
         case "--iterations" -> iterations = positive(value(args, ++i, arg), arg);
@@ -123,9 +128,21 @@ public final class RegressionCheck {
       return 2;
     }
 
-    Map<String, Double> scores;
+    Map<String, List<double[]>> measured = new LinkedHashMap<>();
+    pairs.forEach(pair -> measured.put(pair.name(), new ArrayList<>()));
     try {
-      scores = measure(pairs);
+      for (int round = 0; round < rounds; round++) {
+        for (BenchmarkPair pair : pairs) {
+          Map<String, Double> scores =
+              measure(
+                  pair, resultsDirectory.resolve(pair.name() + "-round" + (round + 1) + ".json"));
+          Double strataScore = scores.get(pair.strata());
+          Double rawScore = scores.get(pair.raw());
+          if (strataScore != null && rawScore != null) {
+            measured.get(pair.name()).add(new double[] {strataScore, rawScore});
+          }
+        }
+      }
     } catch (RunnerException e) {
       System.err.println("regression-check: JMH failed: " + e.getMessage());
       return 2;
@@ -138,9 +155,8 @@ public final class RegressionCheck {
     int notRun = 0;
     Map<String, Double> measuredRatios = new LinkedHashMap<>();
     for (BenchmarkPair pair : pairs) {
-      Double strata = scores.get(pair.strata());
-      Double raw = scores.get(pair.raw());
-      if (strata == null || raw == null) {
+      List<double[]> runs = measured.get(pair.name());
+      if (runs.isEmpty()) {
         out.printf(
             Locale.ROOT,
             format,
@@ -150,11 +166,19 @@ public final class RegressionCheck {
             "-",
             fmt(pair.baseline()),
             fmt(pair.minimumRatio()),
-            "NOT RUN (no benchmark named " + (strata == null ? pair.strata() : pair.raw()) + ")");
+            "NOT RUN (is there a benchmark " + pair.strata() + " and " + pair.raw() + "?)");
         notRun++;
         continue;
       }
-      double ratio = strata / raw;
+      List<Double> ratios = new ArrayList<>();
+      List<Double> strataScores = new ArrayList<>();
+      List<Double> rawScores = new ArrayList<>();
+      for (double[] run : runs) {
+        strataScores.add(run[0]);
+        rawScores.add(run[1]);
+        ratios.add(run[0] / run[1]);
+      }
+      double ratio = median(ratios);
       measuredRatios.put(pair.name(), ratio);
       boolean ok = ratio >= pair.minimumRatio();
       if (!ok) {
@@ -164,14 +188,16 @@ public final class RegressionCheck {
           Locale.ROOT,
           format,
           pair.name(),
-          fmtScore(strata),
-          fmtScore(raw),
+          fmtScore(median(strataScores)),
+          fmtScore(median(rawScores)),
           fmt(ratio),
           fmt(pair.baseline()),
           fmt(pair.minimumRatio()),
           ok ? "ok" : "REGRESSED");
     }
-    out.println("(speeds are operations per second; ratio = strata / raw, higher is better)");
+    out.println(
+        "(speeds are operations per second; ratio = strata / raw, higher is better"
+            + (rounds > 1 ? "; medians of " + rounds + " rounds)" : ")"));
 
     if (update) {
       baseline.writeBaselines(measuredRatios);
@@ -192,13 +218,9 @@ public final class RegressionCheck {
     return 0;
   }
 
-  /** Runs every benchmark of the pairs once and returns its speed (ops per second) by name. */
-  private Map<String, Double> measure(Collection<BenchmarkPair> pairs) throws Exception {
-    Set<String> benchmarks = new LinkedHashSet<>();
-    for (BenchmarkPair pair : pairs) {
-      benchmarks.add(pair.strata());
-      benchmarks.add(pair.raw());
-    }
+  /** Runs the two benchmarks of a pair and returns their speeds (ops per second) by name. */
+  private Map<String, Double> measure(BenchmarkPair pair, Path resultsFile) throws Exception {
+    Set<String> benchmarks = new LinkedHashSet<>(List.of(pair.strata(), pair.raw()));
     ChainedOptionsBuilder options =
         new OptionsBuilder()
             .forks(forks)
@@ -208,13 +230,11 @@ public final class RegressionCheck {
             .measurementTime(TimeValue.seconds(seconds))
             .verbosity(VerboseMode.SILENT)
             .resultFormat(ResultFormatType.JSON)
-            .result(resultsPath.toString());
+            .result(resultsFile.toString());
     for (String benchmark : benchmarks) {
       options.include("(^|\\.)" + Pattern.quote(benchmark) + "$");
     }
-    if (resultsPath.getParent() != null) {
-      Files.createDirectories(resultsPath.getParent());
-    }
+    Files.createDirectories(resultsDirectory);
     Collection<RunResult> results = new Runner(options.build()).run();
     Map<String, Double> scores = new LinkedHashMap<>();
     for (RunResult result : results) {
@@ -256,6 +276,13 @@ public final class RegressionCheck {
       case "min" -> 60;
       default -> throw new IllegalArgumentException("unknown time unit '" + unit + "'");
     };
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static String fmt(double ratio) {

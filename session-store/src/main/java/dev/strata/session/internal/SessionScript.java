@@ -15,21 +15,16 @@ import java.util.HexFormat;
 public record SessionScript(String name, String body, String sha1) {
 
   /**
-   * Slides the idle expiry of a live session; sent right behind the HGETALL that reads the session,
-   * in the same round trip. KEYS[1] session key, ARGV[1] now (epoch millis). Returns 1 when the
-   * session is live and was touched, 0 when it is absent, unreadable or expired (nothing written).
+   * Slides the idle expiry of a session the caller has just read and found live. KEYS[1] session
+   * key, ARGV[1] now (epoch millis), ARGV[2] the new time-to-live in millis. Writes nothing if the
+   * key is gone (PEXPIRE answers 0), so it never recreates a session. Returns 1 if touched, else 0.
    */
   public static final SessionScript TOUCH =
       of(
           "touch",
           """
-          local m = redis.call('HMGET', KEYS[1], 'accessed', 'idle', 'expires')
-          local accessed, idle, expires = tonumber(m[1]), tonumber(m[2]), tonumber(m[3])
-          if not accessed or not idle or not expires then return 0 end
-          local now = tonumber(ARGV[1])
-          if now >= accessed + idle or now >= expires then return 0 end
+          if redis.call('PEXPIRE', KEYS[1], ARGV[2]) == 0 then return 0 end
           redis.call('HSET', KEYS[1], 'accessed', ARGV[1])
-          redis.call('PEXPIRE', KEYS[1], math.max(1, math.min(now + idle, expires) - now))
           return 1
           """);
 

@@ -2,7 +2,6 @@ package dev.strata.cache.redis.internal;
 
 import dev.strata.cache.redis.InvalidationFailedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
@@ -20,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,8 +96,9 @@ public final class GuardedRedisCommands {
       return null;
     }
     long start = System.nanoTime();
-    RedisFuture<byte[]> future = commands.get(key);
+    RedisFuture<byte[]> future = null;
     try {
+      future = commands.get(key);
       byte[] value = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
       breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       return value;
@@ -112,8 +113,8 @@ public final class GuardedRedisCommands {
   }
 
   private byte @Nullable [] readFailed(
-      RedisFuture<?> future, long start, Throwable error, byte[] key) {
-    future.cancel(false);
+      @Nullable RedisFuture<?> future, long start, Throwable error, byte[] key) {
+    cancel(future);
     if (isWrongType(error)) {
       breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       foreignType(key);
@@ -123,8 +124,14 @@ public final class GuardedRedisCommands {
     return null;
   }
 
-  private void interrupted(RedisFuture<?> future) {
-    future.cancel(false);
+  private static void cancel(@Nullable RedisFuture<?> future) {
+    if (future != null) {
+      future.cancel(false);
+    }
+  }
+
+  private void interrupted(@Nullable RedisFuture<?> future) {
+    cancel(future);
     breaker.releasePermission();
     degradedReads.increment();
     Thread.currentThread().interrupt();
@@ -143,7 +150,7 @@ public final class GuardedRedisCommands {
       return CompletableFuture.completedFuture(null);
     }
     long start = System.nanoTime();
-    return withTimeout(commands.get(key))
+    return withTimeout(() -> commands.get(key))
         .handle(
             (value, error) -> {
               if (error == null) {
@@ -174,17 +181,18 @@ public final class GuardedRedisCommands {
       return null;
     }
     long start = System.nanoTime();
-    RedisFuture<List<KeyValue<byte[], byte[]>>> future = commands.mget(keys);
+    RedisFuture<List<KeyValue<byte[], byte[]>>> future = null;
     try {
+      future = commands.mget(keys);
       List<KeyValue<byte[], byte[]>> values = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
       breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       return values;
     } catch (ExecutionException e) {
-      future.cancel(false);
+      cancel(future);
       onReadFailure(start, unwrap(e));
       return null;
     } catch (TimeoutException | RuntimeException e) {
-      future.cancel(false);
+      cancel(future);
       onReadFailure(start, e);
       return null;
     } catch (InterruptedException e) {
@@ -206,7 +214,7 @@ public final class GuardedRedisCommands {
       return CompletableFuture.completedFuture(null);
     }
     long start = System.nanoTime();
-    return withTimeout(commands.mget(keys))
+    return withTimeout(() -> commands.mget(keys))
         .handle(
             (values, error) -> {
               if (error == null) {
@@ -248,7 +256,10 @@ public final class GuardedRedisCommands {
     long start = System.nanoTime();
     CompletableFuture<?>[] writes = new CompletableFuture<?>[count];
     for (int i = 0; i < count; i++) {
-      writes[i] = withTimeout(set(keys.get(i), values.get(i), ttlMillis[i]));
+      byte[] key = keys.get(i);
+      byte[] value = values.get(i);
+      long ttl = ttlMillis[i];
+      writes[i] = withTimeout(() -> set(key, value, ttl));
     }
     CompletableFuture<?> all = count == 1 ? writes[0] : CompletableFuture.allOf(writes);
     return all.handle(
@@ -300,7 +311,7 @@ public final class GuardedRedisCommands {
       return CompletableFuture.failedFuture(invalidationFailed(keys.length, null));
     }
     long start = System.nanoTime();
-    return withTimeout(commands.unlink(keys))
+    return withTimeout(() -> commands.unlink(keys))
         .handle(
             (deleted, error) -> {
               if (error == null) {
@@ -331,9 +342,7 @@ public final class GuardedRedisCommands {
       return CompletableFuture.failedFuture(invalidationFailed(-1, null));
     }
     long start = System.nanoTime();
-    RedisFuture<KeyScanCursor<byte[]>> scan =
-        cursor == null ? commands.scan(args) : commands.scan(cursor, args);
-    return withTimeout(scan)
+    return withTimeout(() -> cursor == null ? commands.scan(args) : commands.scan(cursor, args))
         .handle(
             (next, error) -> {
               if (error == null) {
@@ -394,7 +403,9 @@ public final class GuardedRedisCommands {
             + reason,
         null);
     withTimeout(
-        commands.eval(DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, new byte[][] {key}, corrupt));
+        () ->
+            commands.<Long>eval(
+                DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, new byte[][] {key}, corrupt));
   }
 
   private void foreignType(byte[] key) {
@@ -406,7 +417,7 @@ public final class GuardedRedisCommands {
             + printable(key)
             + " holds another Redis type than a string; read as a miss and deleted",
         null);
-    withTimeout(commands.unlink(key));
+    withTimeout(() -> commands.unlink(key));
   }
 
   private static String printable(byte[] key) {
@@ -419,8 +430,16 @@ public final class GuardedRedisCommands {
 
   // ---------------------------------------------------------------- plumbing
 
-  private <T> CompletableFuture<T> withTimeout(RedisFuture<T> future) {
-    return future.toCompletableFuture().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+  /**
+   * Sends a command and puts the command timeout on its future. A command that cannot even be
+   * dispatched (a closed connection, a rejected command) gives a failed future, never a throw.
+   */
+  private <T> CompletableFuture<T> withTimeout(Supplier<RedisFuture<T>> command) {
+    try {
+      return command.get().toCompletableFuture().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static Throwable unwrap(Throwable error) {

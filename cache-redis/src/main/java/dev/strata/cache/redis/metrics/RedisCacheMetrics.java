@@ -1,29 +1,30 @@
 package dev.strata.cache.redis.metrics;
 
+import dev.strata.cache.metrics.CacheMetrics;
 import dev.strata.cache.redis.RedisCache;
 import dev.strata.cache.redis.RedisCacheStats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Binds the meters of one {@link RedisCache} to a Micrometer registry. Every meter is tagged {@code
- * cache=<name>} plus the extra tags given here, and reads the cache's counters when the registry
- * asks: nothing is done on the cache's hot path.
+ * Binds the meters of one {@link RedisCache} to a Micrometer registry: the meters every Strata
+ * cache has (through cache-api's {@link CacheMetrics}) and those of Redis. Every meter is tagged
+ * {@code cache=<name>} plus the extra tags given here, and reads the cache's counters when the
+ * registry asks: nothing is done on the cache's hot path.
  *
  * <ul>
  *   <li>{@code strata.cache.gets} (counter, {@code result=hit|miss}): lookups; a negative entry is
  *       a hit;
  *   <li>{@code strata.cache.loads} (counter, {@code result=success|failure}): loader calls;
  *   <li>{@code strata.cache.load.duration} (function timer): count and total time of loads;
+ *   <li>{@code strata.cache.evictions} (counter): always 0, Redis expires entries by itself;
  *   <li>{@code strata.cache.redis.degraded} (counter, {@code operation=read|write|invalidate}):
  *       calls that degraded because Redis was down, slow or the circuit open (reads answered as
  *       misses, writes skipped, invalidations failed);
@@ -41,6 +42,7 @@ import java.util.function.ToDoubleFunction;
 public final class RedisCacheMetrics implements MeterBinder {
 
   private final RedisCache<?, ?> cache;
+  private final Tags extraTags;
   private final Tags tags;
 
   /**
@@ -52,9 +54,8 @@ public final class RedisCacheMetrics implements MeterBinder {
    */
   public RedisCacheMetrics(RedisCache<?, ?> cache, Iterable<Tag> extraTags) {
     this.cache = Objects.requireNonNull(cache, "cache must not be null");
-    this.tags =
-        Tags.of(Objects.requireNonNull(extraTags, "extraTags must not be null"))
-            .and("cache", cache.name());
+    this.extraTags = Tags.of(Objects.requireNonNull(extraTags, "extraTags must not be null"));
+    this.tags = this.extraTags.and("cache", cache.name());
   }
 
   /**
@@ -69,31 +70,7 @@ public final class RedisCacheMetrics implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    counter(registry, "strata.cache.gets", "result", "hit", c -> c.stats().hitCount(), "lookups");
-    counter(registry, "strata.cache.gets", "result", "miss", c -> c.stats().missCount(), "lookups");
-    counter(
-        registry,
-        "strata.cache.loads",
-        "result",
-        "success",
-        c -> c.stats().loadSuccessCount(),
-        "loader calls");
-    counter(
-        registry,
-        "strata.cache.loads",
-        "result",
-        "failure",
-        c -> c.stats().loadFailureCount(),
-        "loader calls");
-    FunctionTimer.builder(
-            "strata.cache.load.duration",
-            cache,
-            c -> c.stats().loadCount(),
-            c -> c.stats().totalLoadTimeNanos(),
-            TimeUnit.NANOSECONDS)
-        .tags(tags)
-        .description("time spent in loads")
-        .register(registry);
+    new CacheMetrics(cache, extraTags).bindTo(registry);
     String degraded = "calls degraded because Redis was down, slow or the circuit open";
     counter(
         registry,
