@@ -1,7 +1,5 @@
 package dev.strata.cache.invalidation;
 
-import java.util.function.Consumer;
-
 /**
  * Carries {@link InvalidationEvent}s between the caches of one process or of many processes, so
  * that a write on one node drops stale copies on every other node.
@@ -16,7 +14,11 @@ import java.util.function.Consumer;
  */
 public interface InvalidationBus extends AutoCloseable {
 
-  /** Receives the events of one cache. */
+  /**
+   * Receives the events of one cache. A functional interface: {@code bus.subscribe("users", event
+   * -> ...)} subscribes a lambda that handles events and ignores gaps.
+   */
+  @FunctionalInterface
   interface Subscriber {
     /**
      * Called for each event of another node for the subscribed cache.
@@ -64,17 +66,6 @@ public interface InvalidationBus extends AutoCloseable {
    * @throws NullPointerException if an argument is null
    */
   Subscription subscribe(String cacheName, Subscriber subscriber);
-
-  /**
-   * Convenience for a subscriber that only handles events.
-   *
-   * @param cacheName the cache's name
-   * @param onEvent receives events whose origin is another node
-   * @return the subscription
-   */
-  default Subscription subscribe(String cacheName, Consumer<InvalidationEvent> onEvent) {
-    return subscribe(cacheName, (Subscriber) onEvent::accept);
-  }
 
   /** Stops the bus and every subscription; idempotent. */
   @Override

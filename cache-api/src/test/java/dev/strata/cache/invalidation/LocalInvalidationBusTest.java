@@ -26,10 +26,10 @@ class LocalInvalidationBusTest {
   @Test
   void eventsReachTheSubscribersOfTheirCacheOnEveryOtherNodeButNotTheirOrigin() {
     List<String> seen = new CopyOnWriteArrayList<>();
-    a.subscribe("users", (InvalidationBus.Subscriber) e -> seen.add("a:" + e.keys()));
-    b.subscribe("users", (InvalidationBus.Subscriber) e -> seen.add("b:" + e.keys()));
-    c.subscribe("users", (InvalidationBus.Subscriber) e -> seen.add("c:" + e.keys()));
-    c.subscribe("orders", (InvalidationBus.Subscriber) e -> seen.add("c-orders:" + e.keys()));
+    a.subscribe("users", e -> seen.add("a:" + e.keys()));
+    b.subscribe("users", e -> seen.add("b:" + e.keys()));
+    c.subscribe("users", e -> seen.add("c:" + e.keys()));
+    c.subscribe("orders", e -> seen.add("c-orders:" + e.keys()));
 
     a.publish(InvalidationEvent.keys("users", List.of("1"), a.nodeId()));
     b.publish(InvalidationEvent.all("users", b.nodeId()));
@@ -43,7 +43,7 @@ class LocalInvalidationBusTest {
   @Test
   void eachNodeReceivesEventsInPublicationOrder() {
     List<String> seen = new CopyOnWriteArrayList<>();
-    b.subscribe("users", (InvalidationBus.Subscriber) e -> seen.add(e.keys().get(0)));
+    b.subscribe("users", e -> seen.add(e.keys().get(0)));
 
     for (int i = 0; i < 200; i++) {
       a.publish(InvalidationEvent.keys("users", List.of(Integer.toString(i)), "a"));
@@ -60,13 +60,11 @@ class LocalInvalidationBusTest {
     List<String> seen = new CopyOnWriteArrayList<>();
     b.subscribe(
         "users",
-        (InvalidationBus.Subscriber)
-            e -> {
-              throw new IllegalStateException("broken subscriber");
-            });
-    InvalidationBus.Subscription gone =
-        b.subscribe("users", (InvalidationBus.Subscriber) e -> seen.add("gone"));
-    b.subscribe("users", (InvalidationBus.Subscriber) e -> seen.add("kept"));
+        e -> {
+          throw new IllegalStateException("broken subscriber");
+        });
+    InvalidationBus.Subscription gone = b.subscribe("users", e -> seen.add("gone"));
+    b.subscribe("users", e -> seen.add("kept"));
     gone.close();
     gone.close();
 
@@ -80,8 +78,8 @@ class LocalInvalidationBusTest {
   @Test
   void aClosedNodeLeavesTheNetworkAndRefusesToPublish() {
     List<String> seen = new CopyOnWriteArrayList<>();
-    b.subscribe("users", (InvalidationBus.Subscriber) e -> seen.add("b"));
-    c.subscribe("users", (InvalidationBus.Subscriber) e -> seen.add("c"));
+    b.subscribe("users", e -> seen.add("b"));
+    c.subscribe("users", e -> seen.add("c"));
     b.close();
 
     a.publish(InvalidationEvent.all("users", "a"));
@@ -103,8 +101,7 @@ class LocalInvalidationBusTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("nodeId must not be blank");
     assertThatThrownBy(() -> a.publish(null)).hasMessage("event must not be null");
-    assertThatThrownBy(() -> a.subscribe(null, (InvalidationBus.Subscriber) e -> {}))
-        .hasMessage("cacheName must not be null");
+    assertThatThrownBy(() -> a.subscribe(null, e -> {})).hasMessage("cacheName must not be null");
     assertThatThrownBy(() -> InvalidationEvent.keys("users", List.of(), "a"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("an event must list at least one key, or be for all");

@@ -23,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,8 +170,7 @@ abstract class CrossNodeInvalidationTest {
     Node a = new Node("a");
     Node b = new Node("b");
     List<InvalidationEvent> seenByA = new CopyOnWriteArrayList<>();
-    InvalidationBus.Subscription tap =
-        a.bus.subscribe(cacheName, (Consumer<InvalidationEvent>) seenByA::add);
+    InvalidationBus.Subscription tap = a.bus.subscribe(cacheName, seenByA::add);
     track(tap::close);
 
     a.cache.put("from-a", "v");
@@ -382,7 +380,7 @@ abstract class CrossNodeInvalidationTest {
     assertThatThrownBy(() -> bus.publish(InvalidationEvent.all("c", bus.nodeId())))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
-    assertThatThrownBy(() -> bus.subscribe("c", (Consumer<InvalidationEvent>) event -> {}))
+    assertThatThrownBy(() -> bus.subscribe("c", event -> {}))
         .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.strata.cache.KeyCodec;
 import dev.strata.cache.invalidation.InvalidationBus;
 import dev.strata.cache.invalidation.InvalidationEvent;
+import dev.strata.cache.local.LocalCache;
 import dev.strata.testsupport.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.Tags;
@@ -84,6 +86,32 @@ class RedisInvalidationBusTest {
     a.publish(InvalidationEvent.keys("users", List.of("2"), "a"));
     await().atMost(PATIENCE).until(() -> recorder.events.size() == 2);
     assertThat(recorder.events.get(1).keys()).containsExactly("2");
+  }
+
+  @Test
+  void aTieredCacheKeepsServingWhileRedisIsDownAndClearsItsL1WhenTheBusComesBack() {
+    RedisInvalidationBus bus = bus("a");
+    LocalCache<String, String> l1 = LocalCache.<String, String>builder().name("users-l1").build();
+    try (RedisCache<String, String> l2 =
+            RedisCache.builder(client())
+                .name("users")
+                .commandTimeout(Duration.ofMillis(200))
+                .build();
+        TieredCache<String, String> users =
+            TieredCache.builder(l1, l2).bus(bus).keyCodec(KeyCodec.string()).build()) {
+      users.get("cached", key -> "C");
+
+      server.kill();
+
+      assertThat(users.get("cached", key -> "unused")).as("from L1").isEqualTo("C");
+      assertThat(users.get("new", key -> "N")).as("L2 degrades, the loader answers").isEqualTo("N");
+      users.put("written", "W"); // RedisCache skips the write; nothing thrown
+
+      server.restart();
+
+      await().atMost(PATIENCE).until(() -> bus.gapCount() == 1);
+      assertThat(l1.getIfPresent("cached")).as("L1 cleared after the gap").isNull();
+    }
   }
 
   @Test

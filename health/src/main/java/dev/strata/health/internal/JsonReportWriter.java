@@ -5,7 +5,6 @@ import dev.strata.health.HealthReport;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -45,7 +44,7 @@ public final class JsonReportWriter {
         string(out, o.name());
         out.append(":{\"status\":\"").append(o.status().name()).append('"');
         out.append(",\"critical\":").append(o.critical());
-        out.append(",\"durationMillis\":").append(millis(o.duration()));
+        millis(out.append(",\"durationMillis\":"), o.duration());
         out.append(",\"checkedAt\":");
         string(out, o.checkedAt().toString());
         if (!o.details().isEmpty()) {
@@ -64,8 +63,18 @@ public final class JsonReportWriter {
     return out.append('}').toString();
   }
 
-  private static String millis(Duration d) {
-    return String.format(Locale.ROOT, "%.3f", d.toNanos() / 1_000_000.0);
+  /** Appends a duration as milliseconds with three decimals, e.g. {@code 1.734}. */
+  static StringBuilder millis(StringBuilder out, Duration d) {
+    long micros = Math.max(0, d.toNanos() / 1_000);
+    long fraction = micros % 1_000;
+    out.append(micros / 1_000).append('.');
+    if (fraction < 100) {
+      out.append('0');
+    }
+    if (fraction < 10) {
+      out.append('0');
+    }
+    return out.append(fraction);
   }
 
   private static void value(StringBuilder out, @Nullable Object v, int depth) {

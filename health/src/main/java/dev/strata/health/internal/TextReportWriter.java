@@ -2,7 +2,6 @@ package dev.strata.health.internal;
 
 import dev.strata.health.CheckOutcome;
 import dev.strata.health.HealthReport;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -38,7 +37,7 @@ public final class TextReportWriter {
           .append(": ")
           .append(o.status())
           .append(o.critical() ? " (critical, " : " (non-critical, ")
-          .append(String.format(Locale.ROOT, "%.3f", o.duration().toNanos() / 1_000_000.0))
+          .append(JsonReportWriter.millis(new StringBuilder(), o.duration()))
           .append(" ms)\n");
       for (Map.Entry<String, @Nullable Object> e : o.details().entrySet()) {
         out.append("  ")

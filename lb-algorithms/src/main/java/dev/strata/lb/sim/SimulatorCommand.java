@@ -77,7 +77,7 @@ public final class SimulatorCommand {
   public static void print(Scenario scenario, List<SimulationResult> results, PrintStream out) {
     out.printf(
         Locale.ROOT,
-        "%n### %s: %s (seed %d, %d s, %d selectors)%n%n",
+        "%n#### %s: %s (seed %d, %d s, %d selectors)%n%n",
         scenario.name(),
         scenario.description(),
         scenario.seed(),

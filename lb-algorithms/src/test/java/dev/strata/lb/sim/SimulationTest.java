@@ -17,7 +17,7 @@ class SimulationTest {
   private static final long TIMEOUT_NANOS = Duration.ofSeconds(1).toNanos();
 
   private static Scenario scenario(String name) {
-    return Scenario.named(name).withDuration(Duration.ofSeconds(20));
+    return Scenario.named(name).withDuration(Duration.ofSeconds(15));
   }
 
   @Test

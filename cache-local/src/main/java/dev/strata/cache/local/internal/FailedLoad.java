@@ -3,10 +3,10 @@ package dev.strata.cache.local.internal;
 import java.util.concurrent.CancellationException;
 
 /**
- * Completes the future of a load whose loader failed; the loader's exception is the cause. Being a
- * {@link CancellationException} makes Caffeine drop the entry without logging the failure (the
- * caller receives it, unwrapped, and logging it as well would report it twice). Carries no stack
- * trace of its own.
+ * Completes the future of a refresh-ahead reload whose loader failed; the loader's exception is the
+ * cause. Being a {@link CancellationException} makes Caffeine keep the old value without logging
+ * the failure a second time (the cache logs it through SLF4J with its name). Carries no stack trace
+ * of its own.
  */
 final class FailedLoad extends CancellationException {
 

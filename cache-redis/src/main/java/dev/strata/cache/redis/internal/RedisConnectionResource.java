@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,17 +27,15 @@ public final class RedisConnectionResource implements AutoCloseable {
   private final StatefulConnection<byte[], byte[]> connection;
   private final RedisClusterAsyncCommands<byte[], byte[]> commands;
   private final @Nullable AbstractRedisClient ownedClient;
-  private final boolean cluster;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisConnectionResource(
       StatefulConnection<byte[], byte[]> connection,
       RedisClusterAsyncCommands<byte[], byte[]> commands,
-      @Nullable AbstractRedisClient ownedClient,
-      boolean cluster) {
+      @Nullable AbstractRedisClient ownedClient) {
     this.connection = connection;
     this.commands = commands;
     this.ownedClient = ownedClient;
-    this.cluster = cluster;
   }
 
   /**
@@ -51,8 +50,7 @@ public final class RedisConnectionResource implements AutoCloseable {
     try {
       StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
       connection.setTimeout(timeout);
-      return new RedisConnectionResource(
-          connection, connection.async(), owned ? client : null, false);
+      return new RedisConnectionResource(connection, connection.async(), owned ? client : null);
     } catch (RuntimeException e) {
       if (owned) {
         client.shutdown();
@@ -86,8 +84,7 @@ public final class RedisConnectionResource implements AutoCloseable {
       StatefulRedisClusterConnection<byte[], byte[]> connection =
           client.connect(ByteArrayCodec.INSTANCE);
       connection.setTimeout(timeout);
-      return new RedisConnectionResource(
-          connection, connection.async(), owned ? client : null, true);
+      return new RedisConnectionResource(connection, connection.async(), owned ? client : null);
     } catch (RuntimeException e) {
       if (owned) {
         client.shutdown();
@@ -105,17 +102,12 @@ public final class RedisConnectionResource implements AutoCloseable {
     return commands;
   }
 
-  /**
-   * Returns whether this is a Redis Cluster connection.
-   *
-   * @return true for a cluster
-   */
-  public boolean isCluster() {
-    return cluster;
-  }
-
+  /** Closes the connection and shuts down an owned client; idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       connection.close();
     } finally {
