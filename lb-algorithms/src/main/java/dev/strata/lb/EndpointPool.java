@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live set of endpoints a {@link LoadBalancer} chooses from, with a health state per endpoint.
@@ -32,7 +31,6 @@ public final class EndpointPool {
   private final Ticker ticker;
   private final Object lock = new Object();
   private final CopyOnWriteArrayList<PoolListener> listeners = new CopyOnWriteArrayList<>();
-  private final AtomicLong stateVersion = new AtomicLong();
   private volatile PoolSnapshot snapshot = PoolSnapshot.EMPTY;
 
   private EndpointPool(Ticker ticker) {
@@ -191,7 +189,7 @@ public final class EndpointPool {
       if (!member.healthy(healthy, ticker.read())) {
         return;
       }
-      stateVersion.incrementAndGet();
+      snapshot = snapshot.nextVersion();
       Endpoint endpoint = member.endpoint();
       for (PoolListener listener : listeners) {
         try {
@@ -281,14 +279,11 @@ public final class EndpointPool {
     return snapshot;
   }
 
-  /** Returns a counter bumped on every health or ejection change. */
-  long stateVersion() {
-    return stateVersion.get();
-  }
-
   /** Marks that availability changed (an ejection), so load balancers recount. */
   void availabilityChanged() {
-    stateVersion.incrementAndGet();
+    synchronized (lock) {
+      snapshot = snapshot.nextVersion();
+    }
   }
 
   private void publish(Member[] members) {
@@ -296,7 +291,6 @@ public final class EndpointPool {
     for (Member member : members) {
       byId.put(member.endpoint().id(), member);
     }
-    snapshot = new PoolSnapshot(members, Collections.unmodifiableMap(byId));
-    stateVersion.incrementAndGet();
+    snapshot = new PoolSnapshot(members, Collections.unmodifiableMap(byId), snapshot.version() + 1);
   }
 }

@@ -123,8 +123,8 @@ public final class LoadBalancer {
    *     (for {@link Selectors#ipHash()}: no client address)
    */
   public Endpoint select(RequestContext context) {
-    long version = pool.stateVersion();
     PoolSnapshot snapshot = pool.snapshot();
+    long version = snapshot.version();
     Availability current = availability;
     long now =
         readsTime || current.validUntilNanos() != Long.MAX_VALUE
@@ -296,7 +296,8 @@ public final class LoadBalancer {
   }
 
   private Availability currentAvailability() {
-    return recompute(pool.snapshot().members(), pool.stateVersion());
+    PoolSnapshot snapshot = pool.snapshot();
+    return recompute(snapshot.members(), snapshot.version());
   }
 
   /**
@@ -339,7 +340,7 @@ public final class LoadBalancer {
     return "LoadBalancer{" + selector.name() + ", " + pool.size() + " endpoints}";
   }
 
-  /** Holds an algorithm and its table for the snapshot it was last prepared for. */
+  /** Holds an algorithm and its table for the members array it was last prepared for. */
   private static final class Engine<T> {
     private final SelectionAlgorithm<T> algorithm;
     private volatile @Nullable Prepared<T> prepared;
@@ -356,16 +357,16 @@ public final class LoadBalancer {
         return null;
       }
       Prepared<T> current = prepared;
-      if (current == null || current.snapshot != snapshot) {
-        current = prepare(snapshot);
+      if (current == null || current.members != members) {
+        current = prepare(members);
       }
       return algorithm.pick(current.table, members, availability, now, context);
     }
 
-    private synchronized Prepared<T> prepare(PoolSnapshot snapshot) {
+    private synchronized Prepared<T> prepare(Member[] members) {
       Prepared<T> current = prepared;
-      if (current == null || current.snapshot != snapshot) {
-        current = new Prepared<>(snapshot, algorithm.prepare(snapshot.members()));
+      if (current == null || current.members != members) {
+        current = new Prepared<>(members, algorithm.prepare(members));
         prepared = current;
       }
       return current;
@@ -373,11 +374,11 @@ public final class LoadBalancer {
   }
 
   private static final class Prepared<T> {
-    final PoolSnapshot snapshot;
+    final Member[] members;
     final T table;
 
-    Prepared(PoolSnapshot snapshot, T table) {
-      this.snapshot = snapshot;
+    Prepared(Member[] members, T table) {
+      this.members = members;
       this.table = table;
     }
   }
