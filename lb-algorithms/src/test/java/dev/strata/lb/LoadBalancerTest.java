@@ -61,6 +61,27 @@ class LoadBalancerTest {
   }
 
   @Test
+  void roundRobinFollowsHealthChangesOnTheSameBalancer() {
+    EndpointPool pool = pool(4);
+    LoadBalancer lb = LoadBalancer.builder(pool).selector(Selectors.roundRobin()).seed(3).build();
+    assertThat(idsOf(lb, 8)).containsOnly("e0", "e1", "e2", "e3");
+    pool.setHealthy("e1", false);
+    assertThat(idsOf(lb, 12)).containsOnly("e0", "e2", "e3");
+    pool.setHealthy("e1", true);
+    List<String> picks = idsOf(lb, 8);
+    assertThat(picks.subList(0, 4)).containsExactlyInAnyOrder("e0", "e1", "e2", "e3");
+    assertThat(picks.subList(4, 8)).isEqualTo(picks.subList(0, 4));
+  }
+
+  private static List<String> idsOf(LoadBalancer lb, int picks) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < picks; i++) {
+      ids.add(lb.select().id());
+    }
+    return ids;
+  }
+
+  @Test
   void weightedRandomFollowsWeights() {
     EndpointPool pool = EndpointPool.create(time::get);
     pool.add(Endpoint.builder("a", "h", 1).weight(6).build());
