@@ -55,7 +55,7 @@ public final class LoadBalancer {
   private final long maxEjectionNanos;
   private final Object ejectionLock = new Object();
   private volatile Availability availability =
-      new Availability(Long.MIN_VALUE, 0, Long.MAX_VALUE, false, false, 0, 0);
+      new Availability(Long.MIN_VALUE, 0, Long.MAX_VALUE, false, false, 0, 0, false);
 
   private LoadBalancer(Builder builder) {
     this.pool = builder.pool;
@@ -252,8 +252,10 @@ public final class LoadBalancer {
           "panic mode: only {} of {} endpoints available, below {}%; balancing over all",
           available, members.length, panicThresholdPercent);
     }
+    boolean everyMemberUsable = (panic || available == members.length) && !ramping;
     Availability fresh =
-        new Availability(version, now, validUntil, panic, ramping, available, ejected);
+        new Availability(
+            version, now, validUntil, panic, ramping, available, ejected, everyMemberUsable);
     availability = fresh;
     return fresh;
   }

@@ -11,6 +11,9 @@ package dev.strata.lb.internal;
  * @param slowStartActive whether some member is inside its slow-start window
  * @param available the number of healthy, non-ejected members
  * @param ejected the number of ejected members
+ * @param everyMemberUsable whether every member may be picked without a check: none is unhealthy or
+ *     ejected (or panic mode is on) and no slow-start window is open, so selectors may skip the
+ *     per-member {@link #usable} and admission checks
  */
 public record Availability(
     long version,
@@ -19,7 +22,8 @@ public record Availability(
     boolean panic,
     boolean slowStartActive,
     int available,
-    int ejected) {
+    int ejected,
+    boolean everyMemberUsable) {
 
   /** Whether a member may be picked now: in panic mode every member may. */
   public boolean usable(Member member, long nowNanos) {

@@ -23,6 +23,9 @@ public final class RoundRobinAlgorithm extends TablelessSelectionAlgorithm {
       long nowNanos,
       RequestContext c) {
     int n = members.length;
+    if (availability.everyMemberUsable()) {
+      return members[(counter.getAndIncrement() & Integer.MAX_VALUE) % n];
+    }
     for (int attempt = 0; attempt < n; attempt++) {
       // each skip takes the next turn, so the successor of an unusable member is not doubled
       Member member = members[(counter.getAndIncrement() & Integer.MAX_VALUE) % n];
