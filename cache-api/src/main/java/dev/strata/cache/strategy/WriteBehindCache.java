@@ -5,8 +5,6 @@ import dev.strata.cache.CacheLoader;
 import dev.strata.cache.CacheWriter;
 import dev.strata.cache.internal.Checks;
 import dev.strata.cache.internal.CoalescingWriteQueue;
-import dev.strata.cache.internal.KeyLocks;
-import dev.strata.cache.spi.ForwardingCache;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -23,7 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,13 +77,13 @@ import org.slf4j.LoggerFactory;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class WriteBehindCache<K, V> extends ForwardingCache<K, V> implements AutoCloseable {
+public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
+    implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WriteBehindCache.class);
 
   private final CacheWriter<? super K, ? super V> writer;
   private final CoalescingWriteQueue<K, V> queue;
-  private final KeyLocks locks = new KeyLocks(64);
   private final int batchSize;
   private final long maxDelayNanos;
   private final QueueFullPolicy whenFull;
@@ -145,16 +142,7 @@ public final class WriteBehindCache<K, V> extends ForwardingCache<K, V> implemen
    */
   @Override
   public void put(K key, V value) {
-    Objects.requireNonNull(key, "key must not be null");
-    Objects.requireNonNull(value, "value must not be null");
-    ReentrantLock lock = locks.lockFor(key);
-    lock.lock();
-    try {
-      enqueue(key, value);
-      delegate().put(key, value);
-    } finally {
-      lock.unlock();
-    }
+    recordAndPut(key, value);
   }
 
   /**
@@ -167,17 +155,7 @@ public final class WriteBehindCache<K, V> extends ForwardingCache<K, V> implemen
    */
   @Override
   public void put(K key, V value, Duration ttl) {
-    Objects.requireNonNull(key, "key must not be null");
-    Objects.requireNonNull(value, "value must not be null");
-    Checks.positiveTtl(ttl);
-    ReentrantLock lock = locks.lockFor(key);
-    lock.lock();
-    try {
-      enqueue(key, value);
-      delegate().put(key, value, ttl);
-    } finally {
-      lock.unlock();
-    }
+    recordAndPut(key, value, ttl);
   }
 
   /**
@@ -204,15 +182,7 @@ public final class WriteBehindCache<K, V> extends ForwardingCache<K, V> implemen
    * @throws IllegalStateException if this cache is closed
    */
   public void delete(K key) {
-    Objects.requireNonNull(key, "key must not be null");
-    ReentrantLock lock = locks.lockFor(key);
-    lock.lock();
-    try {
-      enqueue(key, null);
-      delegate().invalidate(key);
-    } finally {
-      lock.unlock();
-    }
+    recordAndInvalidate(key);
   }
 
   /**
@@ -345,7 +315,12 @@ public final class WriteBehindCache<K, V> extends ForwardingCache<K, V> implemen
     return closed;
   }
 
-  private void enqueue(K key, @Nullable V value) {
+  /**
+   * Queues the write and counts it; throws {@link WriteBehindQueueFullException} when there is no
+   * room, {@link IllegalStateException} when closed.
+   */
+  @Override
+  void record(K key, @Nullable V value) {
     CoalescingWriteQueue.Offer offer;
     try {
       offer = queue.offer(key, value, whenFull == QueueFullPolicy.BLOCK ? offerTimeoutNanos : 0);

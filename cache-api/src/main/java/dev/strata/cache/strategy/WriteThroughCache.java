@@ -4,8 +4,6 @@ import dev.strata.cache.Cache;
 import dev.strata.cache.CacheWriteException;
 import dev.strata.cache.CacheWriter;
 import dev.strata.cache.internal.Checks;
-import dev.strata.cache.internal.KeyLocks;
-import dev.strata.cache.spi.ForwardingCache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A write-through cache: every write goes to the {@link CacheWriter} (the database) first and only
@@ -41,10 +39,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class WriteThroughCache<K, V> extends ForwardingCache<K, V> {
+public final class WriteThroughCache<K, V> extends KeySerializedWriteCache<K, V> {
 
   private final CacheWriter<? super K, ? super V> writer;
-  private final KeyLocks locks = new KeyLocks(64);
 
   private WriteThroughCache(Builder<K, V> builder) {
     super(builder.cache, builder.asyncExecutor);
@@ -75,16 +72,7 @@ public final class WriteThroughCache<K, V> extends ForwardingCache<K, V> {
    */
   @Override
   public void put(K key, V value) {
-    Objects.requireNonNull(key, "key must not be null");
-    Objects.requireNonNull(value, "value must not be null");
-    ReentrantLock lock = locks.lockFor(key);
-    lock.lock();
-    try {
-      write(() -> writer.write(key, value));
-      delegate().put(key, value);
-    } finally {
-      lock.unlock();
-    }
+    recordAndPut(key, value);
   }
 
   /**
@@ -96,17 +84,7 @@ public final class WriteThroughCache<K, V> extends ForwardingCache<K, V> {
    */
   @Override
   public void put(K key, V value, Duration ttl) {
-    Objects.requireNonNull(key, "key must not be null");
-    Objects.requireNonNull(value, "value must not be null");
-    Checks.positiveTtl(ttl);
-    ReentrantLock lock = locks.lockFor(key);
-    lock.lock();
-    try {
-      write(() -> writer.write(key, value));
-      delegate().put(key, value, ttl);
-    } finally {
-      lock.unlock();
-    }
+    recordAndPut(key, value, ttl);
   }
 
   /**
@@ -135,15 +113,7 @@ public final class WriteThroughCache<K, V> extends ForwardingCache<K, V> {
    * @throws CacheWriteException if the writer threw a checked exception; the cache is unchanged
    */
   public void delete(K key) {
-    Objects.requireNonNull(key, "key must not be null");
-    ReentrantLock lock = locks.lockFor(key);
-    lock.lock();
-    try {
-      write(() -> writer.delete(key));
-      delegate().invalidate(key);
-    } finally {
-      lock.unlock();
-    }
+    recordAndInvalidate(key);
   }
 
   /**
@@ -164,6 +134,15 @@ public final class WriteThroughCache<K, V> extends ForwardingCache<K, V> {
     List<K> list = new ArrayList<>(distinct);
     write(() -> writer.deleteAll(list));
     delegate().invalidateAll(list);
+  }
+
+  @Override
+  void record(K key, @Nullable V value) {
+    if (value == null) {
+      write(() -> writer.delete(key));
+    } else {
+      write(() -> writer.write(key, value));
+    }
   }
 
   private void write(WriterCall call) {

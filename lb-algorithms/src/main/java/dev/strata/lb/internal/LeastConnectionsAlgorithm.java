@@ -7,16 +7,11 @@ import org.jspecify.annotations.Nullable;
  * Weighted least connections: the usable member with the fewest in-flight requests per unit of
  * (slow-start adjusted) weight; ties are broken uniformly at random (reservoir sampling). O(n).
  */
-public final class LeastConnectionsAlgorithm extends SelectionAlgorithm<Member[]> {
+public final class LeastConnectionsAlgorithm extends TablelessSelectionAlgorithm {
 
   /** Creates the algorithm. */
   public LeastConnectionsAlgorithm(Environment environment) {
     super(environment);
-  }
-
-  @Override
-  public Member[] prepare(Member[] members) {
-    return members;
   }
 
   @Override

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * penalty (1 s) is added to the latency so that fast errors do not attract traffic. Ties are broken
  * at random. O(n).
  */
-public final class LeastResponseTimeAlgorithm extends SelectionAlgorithm<Member[]> {
+public final class LeastResponseTimeAlgorithm extends TablelessSelectionAlgorithm {
 
   private static final double UNMEASURED_PENALTY = (double) (Long.MAX_VALUE >> 16);
 
@@ -23,11 +23,6 @@ public final class LeastResponseTimeAlgorithm extends SelectionAlgorithm<Member[
     super(environment);
     this.decayNanos = environment.decayNanos();
     this.failurePenaltyNanos = environment.failurePenaltyNanos();
-  }
-
-  @Override
-  public Member[] prepare(Member[] members) {
-    return members;
   }
 
   @Override

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * peak-sensitive latency estimate times (in-flight + 1), where a failure counts as at least the
  * failure penalty. O(1).
  */
-public final class PowerOfTwoChoicesAlgorithm extends SelectionAlgorithm<Member[]> {
+public final class PowerOfTwoChoicesAlgorithm extends TablelessSelectionAlgorithm {
 
   /** How much a failure score of 1 multiplies the in-flight load. */
   public static final double FAILURE_LOAD_FACTOR = 10.0;
@@ -33,11 +33,6 @@ public final class PowerOfTwoChoicesAlgorithm extends SelectionAlgorithm<Member[
     super(environment);
     this.peakEwma = peakEwma;
     this.decayNanos = environment.decayNanos();
-  }
-
-  @Override
-  public Member[] prepare(Member[] members) {
-    return members;
   }
 
   @Override

@@ -4,18 +4,13 @@ import dev.strata.lb.RequestContext;
 import org.jspecify.annotations.Nullable;
 
 /** Uniform random choice among usable members; weights are ignored. O(1) expected. */
-public final class RandomAlgorithm extends SelectionAlgorithm<Member[]> {
+public final class RandomAlgorithm extends TablelessSelectionAlgorithm {
 
   private static final int ATTEMPTS = 8;
 
   /** Creates the algorithm. */
   public RandomAlgorithm(Environment environment) {
     super(environment);
-  }
-
-  @Override
-  public Member[] prepare(Member[] members) {
-    return members;
   }
 
   @Override

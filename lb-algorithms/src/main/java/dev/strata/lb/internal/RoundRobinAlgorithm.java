@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /** Plain round robin over the members in pool order; weights are ignored. */
-public final class RoundRobinAlgorithm extends SelectionAlgorithm<Member[]> {
+public final class RoundRobinAlgorithm extends TablelessSelectionAlgorithm {
 
   private final AtomicInteger counter = new AtomicInteger();
 
@@ -13,11 +13,6 @@ public final class RoundRobinAlgorithm extends SelectionAlgorithm<Member[]> {
   public RoundRobinAlgorithm(Environment environment) {
     super(environment);
     counter.set(environment.random().nextInt(Integer.MAX_VALUE));
-  }
-
-  @Override
-  public Member[] prepare(Member[] members) {
-    return members;
   }
 
   @Override

@@ -75,8 +75,16 @@ public abstract class SelectionAlgorithm<T> {
   /** Returns the first usable member from a random start, or null. */
   protected final @Nullable Member scanFromRandom(
       Member[] members, Availability availability, long nowNanos) {
+    return firstUsableFrom(members, random.nextInt(members.length), availability, nowNanos);
+  }
+
+  /**
+   * Returns the first usable member at or after index {@code start}, wrapping around to the
+   * beginning, or null if none is usable.
+   */
+  protected static @Nullable Member firstUsableFrom(
+      Member[] members, int start, Availability availability, long nowNanos) {
     int n = members.length;
-    int start = random.nextInt(n);
     for (int i = 0; i < n; i++) {
       int index = start + i;
       Member member = members[index >= n ? index - n : index];

@@ -57,10 +57,10 @@ public final class GuardedRedisCommands {
   private final LongAdder skippedWrites = new LongAdder();
   private final LongAdder failedInvalidations = new LongAdder();
   private final LongAdder corruptValues = new LongAdder();
-  private final RateLimitedLog readLog = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
-  private final RateLimitedLog writeLog = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
-  private final RateLimitedLog corruptLog = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
-  private final RateLimitedLog invalidationLog = new RateLimitedLog(LOG, 1, TimeUnit.SECONDS);
+  private final LogThrottle readLog = new LogThrottle(10, TimeUnit.SECONDS);
+  private final LogThrottle writeLog = new LogThrottle(10, TimeUnit.SECONDS);
+  private final LogThrottle corruptLog = new LogThrottle(10, TimeUnit.SECONDS);
+  private final LogThrottle invalidationLog = new LogThrottle(1, TimeUnit.SECONDS);
 
   /**
    * Creates the guarded commands of one cache.
@@ -229,7 +229,7 @@ public final class GuardedRedisCommands {
   private void onReadFailure(long start, Throwable error) {
     breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
     degradedReads.increment();
-    readLog.warn("Redis cache '" + cacheName + "': read degraded to a miss", error);
+    warn(readLog, "Redis cache '" + cacheName + "': read degraded to a miss", error);
   }
 
   // ---------------------------------------------------------------- writes
@@ -274,7 +274,8 @@ public final class GuardedRedisCommands {
           Throwable cause = unwrap(error);
           breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
           skippedWrites.add(count);
-          writeLog.warn(
+          warn(
+              writeLog,
               "Redis cache '" + cacheName + "': " + count + " write(s) skipped, Redis unavailable",
               cause);
           return false;
@@ -375,7 +376,7 @@ public final class GuardedRedisCommands {
             + " could not reach Redis ("
             + (cause == null ? "circuit breaker open" : String.valueOf(cause))
             + "); stale entries may remain until they expire";
-    invalidationLog.warn(message, null);
+    warn(invalidationLog, message, null);
     return new InvalidationFailedException(message, cause);
   }
 
@@ -392,7 +393,8 @@ public final class GuardedRedisCommands {
    */
   public void corruptValue(byte[] key, byte[] corrupt, String reason) {
     corruptValues.increment();
-    corruptLog.warn(
+    warn(
+        corruptLog,
         "Redis cache '"
             + cacheName
             + "': corrupt entry "
@@ -410,7 +412,8 @@ public final class GuardedRedisCommands {
 
   private void foreignType(byte[] key) {
     corruptValues.increment();
-    corruptLog.warn(
+    warn(
+        corruptLog,
         "Redis cache '"
             + cacheName
             + "': key "
@@ -418,6 +421,23 @@ public final class GuardedRedisCommands {
             + " holds another Redis type than a string; read as a miss and deleted",
         null);
     withTimeout(() -> commands.unlink(key));
+  }
+
+  /**
+   * Logs a warning unless the throttle held it back, saying how many were held back since the last
+   * one. The cause is logged with its message only (no stack trace).
+   */
+  private static void warn(LogThrottle throttle, String message, @Nullable Throwable error) {
+    if (!throttle.permit()) {
+      return;
+    }
+    long skipped = throttle.takeSuppressed();
+    String cause = error == null ? "" : ": " + error;
+    if (skipped > 0) {
+      LOG.warn("{}{} ({} similar events not logged since the last one)", message, cause, skipped);
+    } else {
+      LOG.warn("{}{}", message, cause);
+    }
   }
 
   private static String printable(byte[] key) {
