@@ -152,31 +152,14 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   @Override
   public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
-    Set<K> wanted = distinct(keys);
-    Map<K, V> result = new HashMap<>(l1.getAllPresent(wanted));
-    Set<K> missing = missing(wanted, result);
-    if (!missing.isEmpty()) {
-      Map<K, Long> stamps = stamps(missing);
-      Map<K, V> found = l2.getAllPresent(missing);
-      fillL1(found, stamps);
-      result.putAll(found);
-    }
-    return result;
+    return l1ThenL2(distinct(keys), l2::getAllPresent);
   }
 
   @Override
   public Map<K, V> getAll(Iterable<? extends K> keys, CacheLoader<? super K, ? extends V> loader) {
     Set<K> wanted = distinct(keys);
     Objects.requireNonNull(loader, "loader must not be null");
-    Map<K, V> result = new HashMap<>(l1.getAllPresent(wanted));
-    Set<K> missing = missing(wanted, result);
-    if (!missing.isEmpty()) {
-      Map<K, Long> stamps = stamps(missing);
-      Map<K, V> found = l2.getAll(missing, loader);
-      fillL1(found, stamps);
-      result.putAll(found);
-    }
-    return result;
+    return l1ThenL2(wanted, missing -> l2.getAll(missing, loader));
   }
 
   @Override
@@ -310,6 +293,22 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   @Override
   public String toString() {
     return "TieredCache{name=" + name + ", l1Ttl=" + l1Ttl + '}';
+  }
+
+  /**
+   * Takes what L1 holds of {@code wanted} and fetches the rest from L2 with {@code l2Fetch},
+   * copying what it finds into L1 unless an invalidation of a key came in since the fetch started.
+   */
+  private Map<K, V> l1ThenL2(Set<K> wanted, Function<Set<K>, Map<K, V>> l2Fetch) {
+    Map<K, V> result = new HashMap<>(l1.getAllPresent(wanted));
+    Set<K> missing = missing(wanted, result);
+    if (!missing.isEmpty()) {
+      Map<K, Long> stamps = stamps(missing);
+      Map<K, V> found = l2Fetch.apply(missing);
+      fillL1(found, stamps);
+      result.putAll(found);
+    }
+    return result;
   }
 
   private void fillL1(K key, V value, long stamp) {
@@ -473,21 +472,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
 
     @Override
     public CompletionStage<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
-      Set<K> wanted = distinct(keys);
-      Map<K, V> result = new HashMap<>(l1.getAllPresent(wanted));
-      Set<K> missing = missing(wanted, result);
-      if (missing.isEmpty()) {
-        return CompletableFuture.completedFuture(result);
-      }
-      Map<K, Long> stamps = stamps(missing);
-      return l2.async()
-          .getAllPresent(missing)
-          .thenApply(
-              found -> {
-                fillL1(found, stamps);
-                result.putAll(found);
-                return result;
-              });
+      return l1ThenL2Async(distinct(keys), missing -> l2.async().getAllPresent(missing));
     }
 
     @Override
@@ -497,14 +482,24 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
             loader) {
       Set<K> wanted = distinct(keys);
       Objects.requireNonNull(loader, "loader must not be null");
+      return l1ThenL2Async(wanted, missing -> l2.async().getAll(missing, loader));
+    }
+
+    /**
+     * Takes what L1 holds of {@code wanted} and fetches the rest from L2 with {@code l2Fetch},
+     * copying what it finds into L1 unless an invalidation of a key came in since the fetch
+     * started.
+     */
+    private CompletionStage<Map<K, V>> l1ThenL2Async(
+        Set<K> wanted, Function<Set<K>, CompletionStage<Map<K, V>>> l2Fetch) {
       Map<K, V> result = new HashMap<>(l1.getAllPresent(wanted));
       Set<K> missing = missing(wanted, result);
       if (missing.isEmpty()) {
         return CompletableFuture.completedFuture(result);
       }
       Map<K, Long> stamps = stamps(missing);
-      return l2.async()
-          .getAll(missing, loader)
+      return l2Fetch
+          .apply(missing)
           .thenApply(
               found -> {
                 fillL1(found, stamps);
