@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * A {@code redis-server} executable and its version, found in this order: the path in system
  * property {@code strata.redis.binary} or env {@code STRATA_REDIS_BINARY}; {@code redis-server} on
  * the {@code PATH}; the binary shipped inside the {@code com.github.codemonstur:embedded-redis}
- * jar, extracted once to the temp directory. System property {@code strata.redis.source} ({@code
- * auto}, {@code path}, {@code embedded}, {@code container}) restricts the search to one source.
+ * jar, extracted once to the temp directory. A {@code redis-server} on the {@code PATH} that cannot
+ * be run, exits non-zero or prints no version is skipped with a warning in favour of the embedded
+ * binary (an explicitly named binary that fails is an error). System property {@code
+ * strata.redis.source} ({@code auto}, {@code path}, {@code embedded}, {@code container}) restricts
+ * the search to one source.
  *
  * @param executable the executable file
  * @param version the version it reports, e.g. {@code 7.0.15}
@@ -71,12 +74,32 @@ public record RedisBinary(Path executable, String version, String source) {
   }
 
   private static Optional<RedisBinary> search(String source) {
+    return search(
+        source,
+        firstNonBlank(
+            System.getProperty("strata.redis.binary"), System.getenv("STRATA_REDIS_BINARY")),
+        System.getenv("PATH"));
+  }
+
+  /**
+   * The search behind {@link #resolve(String)}, uncached and with its inputs passed in.
+   *
+   * <p>A {@code redis-server} on the search path that cannot be run, exits non-zero or prints no
+   * version is skipped with a warning when the source is {@code auto}, so the embedded binary is
+   * used instead; when the source is {@code path} the failure is thrown. An explicit binary that
+   * fails is always thrown: it was asked for by name.
+   *
+   * @param source a normalized source ({@code auto}, {@code path}, {@code embedded}, {@code
+   *     container})
+   * @param explicit the explicitly configured binary, or null
+   * @param searchPath directories separated by {@link java.io.File#pathSeparator} (the form of the
+   *     {@code PATH} variable), or null for none
+   */
+  static Optional<RedisBinary> search(
+      String source, @Nullable String explicit, @Nullable String searchPath) {
     if (source.equals("container")) {
       return Optional.empty();
     }
-    String explicit =
-        firstNonBlank(
-            System.getProperty("strata.redis.binary"), System.getenv("STRATA_REDIS_BINARY"));
     if (explicit != null && source.equals("auto")) {
       Path path = Path.of(explicit);
       if (!Files.isExecutable(path)) {
@@ -88,9 +111,19 @@ public record RedisBinary(Path executable, String version, String source) {
       return Optional.of(describe(path, "explicit"));
     }
     if (source.equals("auto") || source.equals("path")) {
-      Optional<Path> onPath = findOnPath("redis-server");
+      Optional<Path> onPath = findOnPath(searchPath, "redis-server");
       if (onPath.isPresent()) {
-        return Optional.of(describe(onPath.get(), "path"));
+        try {
+          return Optional.of(describe(onPath.get(), "path"));
+        } catch (RuntimeException e) {
+          if (source.equals("path")) {
+            throw e;
+          }
+          LOG.warn(
+              "Skipping unusable redis-server on the PATH, falling back to the embedded-redis"
+                  + " binary: {}",
+              e.getMessage());
+        }
       }
     }
     if (source.equals("auto") || source.equals("embedded")) {
@@ -109,12 +142,11 @@ public record RedisBinary(Path executable, String version, String source) {
     return b != null && !b.isBlank() ? b : null;
   }
 
-  private static Optional<Path> findOnPath(String name) {
-    String pathVariable = System.getenv("PATH");
-    if (pathVariable == null) {
+  private static Optional<Path> findOnPath(@Nullable String searchPath, String name) {
+    if (searchPath == null) {
       return Optional.empty();
     }
-    for (String dir : pathVariable.split(java.io.File.pathSeparator)) {
+    for (String dir : searchPath.split(java.io.File.pathSeparator)) {
       if (dir.isEmpty()) {
         continue;
       }
@@ -198,30 +230,48 @@ public record RedisBinary(Path executable, String version, String source) {
   }
 
   private static RedisBinary describe(Path executable, String source) {
+    Path output = null;
     try {
+      output = Files.createTempFile(TempDirectories.root(), "binary-version-", ".txt");
+      // Output goes to a file, not a pipe: a binary that hangs must not block the read.
       Process process =
-          new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true).start();
-      String output;
-      try (InputStream in = process.getInputStream()) {
-        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
+          new ProcessBuilder(executable.toString(), "--version")
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new IllegalStateException(executable + " --version did not finish within 10s");
       }
-      Matcher matcher = VERSION.matcher(output);
-      if (!matcher.find()) {
+      String printed = Files.readString(output, StandardCharsets.UTF_8).strip();
+      if (printed.length() > 200) {
+        printed = printed.substring(0, 200) + "...";
+      }
+      if (process.exitValue() != 0) {
         throw new IllegalStateException(
-            executable + " --version printed no version: " + output.strip());
+            executable + " --version exited with " + process.exitValue() + ": " + printed);
+      }
+      Matcher matcher = VERSION.matcher(printed);
+      if (!matcher.find()) {
+        throw new IllegalStateException(executable + " --version printed no version: " + printed);
       }
       RedisBinary binary = new RedisBinary(executable, matcher.group(1), source);
       LOG.debug("Using redis-server {} from {} ({})", binary.version, executable, source);
       return binary;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + executable + " --version", e);
+      throw new UncheckedIOException(
+          "cannot run " + executable + " --version: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while asking " + executable + " its version", e);
+    } finally {
+      if (output != null) {
+        try {
+          Files.deleteIfExists(output);
+        } catch (IOException e) {
+          LOG.debug("cannot delete {}", output, e);
+        }
+      }
     }
   }
 }
