@@ -1,11 +1,14 @@
 package dev.strata.cache.internal;
 
+import dev.strata.cache.spi.CacheArguments;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** Argument checks shared by the decorators, with the messages the cache contract promises. */
+/**
+ * Argument checks shared by the decorators: short names for {@link CacheArguments}, which holds the
+ * checks and the messages the cache contract promises.
+ */
 public final class Checks {
 
   private Checks() {}
@@ -17,10 +20,7 @@ public final class Checks {
    * @throws NullPointerException naming {@code keys} or the null key
    */
   public static void keys(@Nullable Iterable<?> keys) {
-    Objects.requireNonNull(keys, "keys must not be null");
-    for (Object key : keys) {
-      Objects.requireNonNull(key, "keys must not contain a null key");
-    }
+    CacheArguments.requireKeys(keys);
   }
 
   /**
@@ -30,11 +30,7 @@ public final class Checks {
    * @throws NullPointerException naming {@code entries} or the null key or value
    */
   public static void entries(@Nullable Map<?, ?> entries) {
-    Objects.requireNonNull(entries, "entries must not be null");
-    for (Map.Entry<?, ?> entry : entries.entrySet()) {
-      Objects.requireNonNull(entry.getKey(), "entries must not contain a null key");
-      Objects.requireNonNull(entry.getValue(), "entries must not contain a null value");
-    }
+    CacheArguments.requireEntries(entries);
   }
 
   /**
@@ -46,10 +42,6 @@ public final class Checks {
    * @throws IllegalArgumentException if {@code ttl} is not positive
    */
   public static Duration positiveTtl(@Nullable Duration ttl) {
-    Objects.requireNonNull(ttl, "ttl must not be null");
-    if (ttl.isZero() || ttl.isNegative()) {
-      throw new IllegalArgumentException("ttl must be positive but was " + ttl);
-    }
-    return ttl;
+    return CacheArguments.requirePositiveTtl(ttl);
   }
 }

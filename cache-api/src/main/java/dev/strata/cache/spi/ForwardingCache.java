@@ -4,7 +4,6 @@ import dev.strata.cache.AsyncCache;
 import dev.strata.cache.Cache;
 import dev.strata.cache.CacheLoader;
 import dev.strata.cache.CacheStats;
-import dev.strata.cache.internal.BlockingAsyncView;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.strata.cache.internal;
+package dev.strata.cache.spi;
 
 import dev.strata.cache.AsyncCache;
 import dev.strata.cache.Cache;
@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The asynchronous view of a cache whose operations block (a decorator that writes to a database,
- * say): each call is checked in the caller's thread and then run on an executor.
+ * say): each call is checked in the caller's thread and then run on an executor. {@link
+ * ForwardingCache} uses it for its {@link Cache#async() async()} view; a decorator that does not
+ * extend {@code ForwardingCache} can do the same.
  *
  * <p>Argument errors (a null key, a non-positive TTL) are thrown at once; everything else arrives
  * in the returned stage. An asynchronous loader is adapted to a blocking one that waits for its
@@ -35,6 +37,7 @@ public final class BlockingAsyncView<K, V> implements AsyncCache<K, V> {
    *
    * @param cache the blocking cache
    * @param executor runs the blocking calls
+   * @throws NullPointerException if an argument is null
    */
   public BlockingAsyncView(Cache<K, V> cache, Executor executor) {
     this.cache = Objects.requireNonNull(cache, "cache must not be null");
@@ -58,7 +61,7 @@ public final class BlockingAsyncView<K, V> implements AsyncCache<K, V> {
 
   @Override
   public CompletionStage<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
-    Checks.keys(keys);
+    CacheArguments.requireKeys(keys);
     return CompletableFuture.supplyAsync(() -> cache.getAllPresent(keys), executor);
   }
 
@@ -67,7 +70,7 @@ public final class BlockingAsyncView<K, V> implements AsyncCache<K, V> {
       Iterable<? extends K> keys,
       Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
           loader) {
-    Checks.keys(keys);
+    CacheArguments.requireKeys(keys);
     Objects.requireNonNull(loader, "loader must not be null");
     return CompletableFuture.supplyAsync(
         () ->
@@ -99,13 +102,13 @@ public final class BlockingAsyncView<K, V> implements AsyncCache<K, V> {
   public CompletionStage<Void> put(K key, V value, Duration ttl) {
     Objects.requireNonNull(key, "key must not be null");
     Objects.requireNonNull(value, "value must not be null");
-    Checks.positiveTtl(ttl);
+    CacheArguments.requirePositiveTtl(ttl);
     return CompletableFuture.runAsync(() -> cache.put(key, value, ttl), executor);
   }
 
   @Override
   public CompletionStage<Void> putAll(Map<? extends K, ? extends V> entries) {
-    Checks.entries(entries);
+    CacheArguments.requireEntries(entries);
     return CompletableFuture.runAsync(() -> cache.putAll(entries), executor);
   }
 
@@ -117,7 +120,7 @@ public final class BlockingAsyncView<K, V> implements AsyncCache<K, V> {
 
   @Override
   public CompletionStage<Void> invalidateAll(Iterable<? extends K> keys) {
-    Checks.keys(keys);
+    CacheArguments.requireKeys(keys);
     return CompletableFuture.runAsync(() -> cache.invalidateAll(keys), executor);
   }
 
