@@ -8,14 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisCluster.class);
-  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration CALL_TIMEOUT = ClusterConvergence.CALL_TIMEOUT;
   private static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(30);
   private static final int MAX_NODES = 32;
 
@@ -249,7 +244,7 @@ public final class RedisCluster implements AutoCloseable {
     if (master.isResponsive()) {
       promoted.call(CALL_TIMEOUT, "CLUSTER", "FAILOVER");
       try {
-        awaitCondition(
+        ClusterConvergence.await(
             "coordinated failover of " + master + " to " + promoted,
             Duration.ofSeconds(10),
             () -> promoted.isMaster() ? null : "replica not promoted yet");
@@ -260,11 +255,11 @@ public final class RedisCluster implements AutoCloseable {
     } else {
       promoted.call(CALL_TIMEOUT, "CLUSTER", "FAILOVER", "TAKEOVER");
     }
-    awaitCondition(
+    ClusterConvergence.await(
         "failover of " + master + " to " + promoted,
         CONVERGENCE_TIMEOUT,
         () -> {
-          String problem = convergenceProblem();
+          String problem = ClusterConvergence.convergenceProblem(nodes);
           if (problem != null) {
             return problem;
           }
@@ -350,11 +345,11 @@ public final class RedisCluster implements AutoCloseable {
         master.call(CALL_TIMEOUT, "CLUSTER", "SETSLOT", slotText, "NODE", to.id());
       }
     }
-    awaitCondition(
+    ClusterConvergence.await(
         "migration of slot " + slot + " to " + to,
         CONVERGENCE_TIMEOUT,
         () -> {
-          String problem = convergenceProblem();
+          String problem = ClusterConvergence.convergenceProblem(nodes);
           if (problem != null) {
             return problem;
           }
@@ -370,7 +365,10 @@ public final class RedisCluster implements AutoCloseable {
    * @throws IllegalStateException when that does not happen within 30 seconds
    */
   public void awaitStable() {
-    awaitCondition("cluster convergence", CONVERGENCE_TIMEOUT, this::convergenceProblem);
+    ClusterConvergence.await(
+        "cluster convergence",
+        CONVERGENCE_TIMEOUT,
+        () -> ClusterConvergence.convergenceProblem(nodes));
   }
 
   /**
@@ -480,7 +478,8 @@ public final class RedisCluster implements AutoCloseable {
       }
       nodes.get(m).call(CALL_TIMEOUT, args.toArray(String[]::new));
     }
-    awaitCondition("nodes meeting", CONVERGENCE_TIMEOUT, this::meshProblem);
+    ClusterConvergence.await(
+        "nodes meeting", CONVERGENCE_TIMEOUT, () -> ClusterConvergence.meshProblem(nodes));
     LOG.debug("All {} nodes of {} met", nodes.size(), this);
     for (int r = masterCount; r < nodes.size(); r++) {
       nodes.get(r).call(CALL_TIMEOUT, "CLUSTER", "REPLICATE", masterOfReplica(r).id());
@@ -498,108 +497,13 @@ public final class RedisCluster implements AutoCloseable {
     return new int[] {from, to};
   }
 
-  /** Returns null when every node knows every other node, else what is missing. */
-  private @Nullable String meshProblem() {
-    for (RedisClusterNode node : nodes) {
-      List<ClusterNodeEntry> view = viewFrom(node);
-      long known = view.stream().filter(e -> !e.isHandshaking()).count();
-      if (known != nodes.size()) {
-        return node + " knows " + known + " of " + nodes.size() + " nodes";
-      }
-    }
-    return null;
-  }
-
-  /** Returns null when the running nodes agree on a healthy cluster, else what is wrong. */
-  private @Nullable String convergenceProblem() {
-    String[] reference = null;
-    RedisClusterNode referenceNode = null;
-    Map<String, String> referenceRoles = null;
-    List<String> runningIds = new ArrayList<>();
-    for (RedisClusterNode node : nodes) {
-      if (node.isResponsive()) {
-        runningIds.add(node.id());
-      }
-    }
-    for (RedisClusterNode node : nodes) {
-      if (!node.isResponsive()) {
-        continue;
-      }
-      String info = (String) node.call(CALL_TIMEOUT, "CLUSTER", "INFO");
-      if (info == null || !info.contains("cluster_state:ok")) {
-        return node + " does not report cluster_state:ok";
-      }
-      List<ClusterNodeEntry> view = viewFrom(node);
-      Map<String, ClusterNodeEntry> byId = new HashMap<>();
-      for (ClusterNodeEntry entry : view) {
-        byId.put(entry.id(), entry);
-      }
-      for (String id : runningIds) {
-        ClusterNodeEntry entry = byId.get(id);
-        if (entry == null || entry.isHandshaking() || entry.isFailing()) {
-          return node + " does not see running node " + id + " as healthy";
-        }
-      }
-      String[] owners = slotOwners(view);
-      Map<String, String> roles = new HashMap<>();
-      for (String id : runningIds) {
-        ClusterNodeEntry entry = byId.get(id);
-        roles.put(id, entry.isMaster() ? "master" : entry.masterId());
-      }
-      if (reference == null) {
-        reference = owners;
-        referenceRoles = roles;
-        referenceNode = node;
-      } else if (!Arrays.equals(reference, owners)) {
-        return node + " and " + referenceNode + " disagree on the slot map";
-      } else if (!roles.equals(referenceRoles)) {
-        return node + " and " + referenceNode + " disagree on who replicates whom";
-      }
-      ClusterNodeEntry self =
-          view.stream().filter(e -> e.flags().contains("myself")).findFirst().orElse(null);
-      if (self != null && !self.isMaster()) {
-        String replication = (String) node.call(CALL_TIMEOUT, "INFO", "replication");
-        if (replication == null || !replication.contains("master_link_status:up")) {
-          return node + " is not in sync with its master yet";
-        }
-      }
-    }
-    if (reference == null) {
-      return "no node is running";
-    }
-    for (int slot = 0; slot < reference.length; slot++) {
-      if (reference[slot] == null) {
-        return "slot " + slot + " is not served";
-      }
-    }
-    return null;
-  }
-
-  private static String[] slotOwners(List<ClusterNodeEntry> view) {
-    String[] owners = new String[ClusterSlots.SLOT_COUNT];
-    for (ClusterNodeEntry entry : view) {
-      if (!entry.isMaster()) {
-        continue;
-      }
-      for (int[] range : entry.slotRanges()) {
-        Arrays.fill(owners, range[0], range[1] + 1, entry.id());
-      }
-    }
-    return owners;
-  }
-
   private List<ClusterNodeEntry> view() {
     for (RedisClusterNode node : nodes) {
       if (node.isResponsive()) {
-        return viewFrom(node);
+        return ClusterConvergence.viewFrom(node);
       }
     }
     throw new IllegalStateException("no node of " + this + " is running");
-  }
-
-  private static List<ClusterNodeEntry> viewFrom(RedisClusterNode node) {
-    return ClusterNodeEntry.parse(
-        Objects.requireNonNull((String) node.call(CALL_TIMEOUT, "CLUSTER", "NODES")));
   }
 
   private RedisClusterNode byId(String id) {
@@ -646,33 +550,6 @@ public final class RedisCluster implements AutoCloseable {
   private void requireOpen() {
     if (closed) {
       throw new IllegalStateException(this + " is closed");
-    }
-  }
-
-  private static void awaitCondition(
-      String what, Duration timeout, Supplier<@Nullable String> problem) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "not checked yet";
-    while (true) {
-      try {
-        String current = problem.get();
-        if (current == null) {
-          return;
-        }
-        last = current;
-      } catch (RuntimeException e) {
-        last = e.toString();
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            what + " did not complete within " + timeout.toSeconds() + "s: " + last);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for " + what, e);
-      }
     }
   }
 }
