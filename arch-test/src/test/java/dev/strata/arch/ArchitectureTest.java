@@ -5,8 +5,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import org.junit.jupiter.api.Test;
@@ -19,11 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * and the third-party diet of lb-algorithms.
  */
 class ArchitectureTest {
-  private static final JavaClasses MAIN_CLASSES =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .withImportOption(location -> !location.contains("-tests.jar"))
-          .importPackages("dev.strata");
+  private static final JavaClasses MAIN_CLASSES = MainClasses.IMPORTED;
 
   @ParameterizedTest
   @EnumSource(StrataModule.class)
