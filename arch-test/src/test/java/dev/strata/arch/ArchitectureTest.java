@@ -14,7 +14,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Keeps the rules of ARCHITECTURE.md on the main classes of every Strata module: module boundaries
  * (internal packages, dependency arrows), no Java native serialization, no grab-bag class names,
- * and the third-party diet of lb-algorithms.
+ * and the third-party diet of lb-algorithms. The rules with more machinery have classes of their
+ * own: {@link PackageCyclesTest}, {@link InternalTypesTest}, {@link NullMarkedPackagesTest}, {@link
+ * SourceFileLengthTest} and {@link LettuceOptionsTest}; each shows its rule failing on a bad class
+ * under {@code dev.strata.arch.fixture}.
  */
 class ArchitectureTest {
   private static final JavaClasses MAIN_CLASSES = MainClasses.IMPORTED;
