@@ -310,5 +310,12 @@ class HealthEndpointTest {
         .hasMessage("bearerToken is only used when details is WITH_TOKEN but details was NEVER");
     assertThatThrownBy(() -> HealthEndpoint.builder(registry).threads(0).build())
         .hasMessage("threads must be positive but was 0");
+    assertThatThrownBy(() -> HealthEndpoint.builder(registry).maxConnections(0).build())
+        .hasMessage("maxConnections must be between 1 and 10000 but was 0");
+    assertThatThrownBy(() -> HealthEndpoint.builder(registry).maxRequestHeadBytes(100).build())
+        .hasMessage("maxRequestHeadBytes must be between 256 and 65536 but was 100");
+    assertThatThrownBy(
+            () -> HealthEndpoint.builder(registry).headerReadTimeout(Duration.ZERO).build())
+        .hasMessage("headerReadTimeout must be positive but was PT0S");
   }
 }
