@@ -1,18 +1,23 @@
 package dev.strata.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +25,9 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -124,6 +132,50 @@ class HealthEndpointHostileClientsTest {
     for (Socket s : slowClients) {
       s.setSoTimeout(1);
       assertThat(closedByServer(s)).isFalse();
+    }
+  }
+
+  /**
+   * The naive scheme, as this endpoint was before: the JDK server reads request heads on its worker
+   * threads, so two clients that never finish their heads starve every probe.
+   */
+  @Test
+  void onTheJdkServerTwoIdleClientsStarveTheProbes() throws Exception {
+    ThreadPoolExecutor workers =
+        new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    HttpServer jdk =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    jdk.setExecutor(workers);
+    jdk.createContext(
+        "/health/live",
+        exchange -> {
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    jdk.start();
+    try {
+      for (int i = 0; i < 2; i++) {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), jdk.getAddress().getPort());
+        s.getOutputStream()
+            .write("GET /health/live HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        slowClients.add(s);
+      }
+      await().until(() -> workers.getActiveCount() == 2);
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpRequest probe =
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + jdk.getAddress().getPort() + "/health/live"))
+              .timeout(Duration.ofSeconds(2))
+              .build();
+      assertThatThrownBy(() -> http.send(probe, HttpResponse.BodyHandlers.discarding()))
+          .isInstanceOf(HttpTimeoutException.class);
+    } finally {
+      for (Socket s : slowClients) {
+        s.close();
+      }
+      jdk.stop(0);
+      workers.shutdownNow();
     }
   }
 
