@@ -23,7 +23,7 @@ public interface HealthCheck {
    * @return the result; must not be null (null is reported as DOWN)
    * @throws Exception any failure, reported as DOWN with the exception described as the error
    */
-  HealthResult check() throws Exception;
+  CheckResult check() throws Exception;
 
   /**
    * A check from a condition: UP when it returns true, DOWN with {@code failureMessage} when it
@@ -36,6 +36,6 @@ public interface HealthCheck {
   static HealthCheck of(BooleanSupplier condition, String failureMessage) {
     Objects.requireNonNull(condition, "condition");
     Objects.requireNonNull(failureMessage, "failureMessage");
-    return () -> condition.getAsBoolean() ? HealthResult.up() : HealthResult.down(failureMessage);
+    return () -> condition.getAsBoolean() ? CheckResult.up() : CheckResult.down(failureMessage);
   }
 }

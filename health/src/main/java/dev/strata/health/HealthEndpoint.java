@@ -1,23 +1,27 @@
 package dev.strata.health;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.strata.health.internal.DaemonThreadFactory;
+import dev.strata.health.internal.Durations;
 import dev.strata.health.internal.HealthHttpHandler;
+import dev.strata.health.internal.HealthHttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a {@link HealthRegistry} over HTTP on the JDK's built-in server ({@code
- * com.sun.net.httpserver}), with no other dependency.
+ * Serves a {@link HealthRegistry} over HTTP/1.1 on its own small server (a non-blocking selector
+ * loop and a bounded pool of probe workers), with no other dependency.
  *
  * <table>
  *   <caption>Paths (base path {@code /health} by default)</caption>
@@ -40,6 +44,19 @@ import org.slf4j.LoggerFactory;
  * <p>Request threads never run checks and never wait on them: a probe completes when its checks do,
  * which is at most the longest timeout among them.
  *
+ * <p>Hostile or broken clients cannot starve probes: one selector thread accepts connections and
+ * reads request heads without blocking, so an idle or slow client holds a connection slot, never a
+ * worker thread. A head must arrive within {@link Builder#headerReadTimeout(Duration)} (else the
+ * connection is closed) and fit in {@link Builder#maxRequestHeadBytes(int)} (else 431); at most
+ * {@link Builder#maxConnections(int)} connections are open, and a new connection at the cap closes
+ * the oldest one still sending its head (when every open connection is waiting for its checks, new
+ * ones wait in the listen backlog instead). Each connection carries one request: responses say
+ * {@code Connection: close}. Request bodies are not read.
+ *
+ * <p>Binds the loopback address by default, so only the local host (a sidecar, a node agent, the
+ * process itself) can reach it; set {@link Builder#bindAddress(String)} to {@code "0.0.0.0"} (or an
+ * interface's address) where probes come from another host, as in a Kubernetes pod.
+ *
  * <p>Thread-safe. {@link #start()} binds the port; {@link #close()} stops the server (the registry
  * stays open: it is the caller's).
  */
@@ -54,9 +71,12 @@ public final class HealthEndpoint implements AutoCloseable {
   private final DetailsVisibility details;
   private final byte @Nullable [] bearerToken;
   private final int threads;
+  private final int maxConnections;
+  private final int maxRequestHeadBytes;
+  private final Duration headerReadTimeout;
 
   private final Object lock = new Object();
-  private @Nullable HttpServer server;
+  private @Nullable HealthHttpServer server;
   private @Nullable ExecutorService serverExecutor;
   private boolean closed;
 
@@ -69,14 +89,18 @@ public final class HealthEndpoint implements AutoCloseable {
     this.bearerToken =
         b.bearerToken == null ? null : b.bearerToken.getBytes(StandardCharsets.UTF_8);
     this.threads = b.threads;
+    this.maxConnections = b.maxConnections;
+    this.maxRequestHeadBytes = b.maxRequestHeadBytes;
+    this.headerReadTimeout = b.headerReadTimeout;
   }
 
   /**
    * Starts configuring an endpoint for a registry.
    *
    * @param registry the registry to serve, not null
-   * @return a builder with defaults: port 8081 on all interfaces, base path {@code /health},
-   *     details never shown, 2 threads
+   * @return a builder with defaults: port 8081 on the loopback address, base path {@code /health},
+   *     details never shown, 2 probe workers, 256 connections, request heads of at most 8 KiB
+   *     within 3 seconds
    */
   public static Builder builder(HealthRegistry registry) {
     return new Builder(registry);
@@ -97,28 +121,48 @@ public final class HealthEndpoint implements AutoCloseable {
       if (server != null) {
         throw new IllegalStateException("health endpoint was already started");
       }
-      InetSocketAddress address;
       try {
-        address =
+        InetSocketAddress address =
             bindAddress == null
-                ? new InetSocketAddress(port)
+                ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port)
                 : new InetSocketAddress(InetAddress.getByName(bindAddress), port);
-        HttpServer s = HttpServer.create(address, 0);
+        // every connection has at most one task queued at a time, so this queue never overflows
         ExecutorService exec =
-            Executors.newFixedThreadPool(threads, new DaemonThreadFactory("strata-health-http"));
-        s.setExecutor(exec);
-        s.createContext("/", new HealthHttpHandler(registry, basePath, details, bearerToken, exec));
-        s.start();
+            new ThreadPoolExecutor(
+                threads,
+                threads,
+                0L,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(2 * maxConnections),
+                new DaemonThreadFactory("strata-health-http"));
+        HealthHttpServer s;
+        try {
+          s =
+              HealthHttpServer.start(
+                  address,
+                  new HealthHttpHandler(registry, basePath, details, bearerToken, exec),
+                  exec,
+                  maxConnections,
+                  maxRequestHeadBytes,
+                  headerReadTimeout.toNanos());
+        } catch (IOException | RuntimeException e) {
+          exec.shutdownNow();
+          throw e;
+        }
         server = s;
         serverExecutor = exec;
         log.info(
             "health endpoint listening on {}:{}{}",
-            s.getAddress().getHostString(),
-            s.getAddress().getPort(),
+            s.address().getHostString(),
+            s.address().getPort(),
             basePath);
       } catch (IOException e) {
         throw new UncheckedIOException(
-            "could not start health endpoint on " + bindAddress + ":" + port, e);
+            "could not start health endpoint on "
+                + (bindAddress == null ? "loopback" : bindAddress)
+                + ":"
+                + port,
+            e);
       }
       return this;
     }
@@ -135,7 +179,22 @@ public final class HealthEndpoint implements AutoCloseable {
       if (server == null) {
         throw new IllegalStateException("health endpoint is not started");
       }
-      return server.getAddress().getPort();
+      return server.address().getPort();
+    }
+  }
+
+  /**
+   * The address the server listens on.
+   *
+   * @return the bound address with the actual port
+   * @throws IllegalStateException if not started
+   */
+  public InetSocketAddress address() {
+    synchronized (lock) {
+      if (server == null) {
+        throw new IllegalStateException("health endpoint is not started");
+      }
+      return server.address();
     }
   }
 
@@ -151,7 +210,7 @@ public final class HealthEndpoint implements AutoCloseable {
   /** Stops the server and its threads. Idempotent; a stopped endpoint cannot be started again. */
   @Override
   public void close() {
-    HttpServer s;
+    HealthHttpServer s;
     ExecutorService exec;
     synchronized (lock) {
       if (closed) {
@@ -166,7 +225,7 @@ public final class HealthEndpoint implements AutoCloseable {
     if (s == null || exec == null) {
       return;
     }
-    s.stop(0);
+    s.close();
     exec.shutdownNow();
     log.info("health endpoint stopped");
   }
@@ -180,6 +239,9 @@ public final class HealthEndpoint implements AutoCloseable {
     private DetailsVisibility details = DetailsVisibility.NEVER;
     private @Nullable String bearerToken;
     private int threads = 2;
+    private int maxConnections = 256;
+    private int maxRequestHeadBytes = 8192;
+    private Duration headerReadTimeout = Duration.ofSeconds(3);
 
     private Builder(HealthRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -199,7 +261,8 @@ public final class HealthEndpoint implements AutoCloseable {
     /**
      * Sets the address to bind, e.g. {@code "127.0.0.1"}.
      *
-     * @param bindAddress a host name or IP literal, or null for all interfaces (the default)
+     * @param bindAddress a host name or IP literal ({@code "0.0.0.0"} or {@code "::"} for all
+     *     interfaces), or null for the loopback address (the default)
      * @return this builder
      */
     public Builder bindAddress(@Nullable String bindAddress) {
@@ -243,14 +306,51 @@ public final class HealthEndpoint implements AutoCloseable {
     }
 
     /**
-     * Sets how many threads accept requests and write responses (checks run on the registry's
-     * threads, not these).
+     * Sets how many probe workers route complete requests and render reports (connections are
+     * accepted and read by one separate selector thread; checks run on the registry's threads).
      *
      * @param threads positive; default 2
      * @return this builder
      */
     public Builder threads(int threads) {
       this.threads = threads;
+      return this;
+    }
+
+    /**
+     * Sets the cap on open connections. At the cap, a new connection closes the oldest connection
+     * still sending its request head (if connected for at least 100 ms); when every open connection
+     * has a request in progress, new connections wait in the listen backlog until one is answered.
+     *
+     * @param maxConnections 1 to 10000; default 256
+     * @return this builder
+     */
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * Sets the cap on a request head's size (request line and header fields); a larger head is
+     * answered with 431 and the connection closed.
+     *
+     * @param maxRequestHeadBytes 256 to 65536; default 8192
+     * @return this builder
+     */
+    public Builder maxRequestHeadBytes(int maxRequestHeadBytes) {
+      this.maxRequestHeadBytes = maxRequestHeadBytes;
+      return this;
+    }
+
+    /**
+     * Sets how long a client may take from connecting to the end of its request head (and again to
+     * take the response); a connection that misses it is closed.
+     *
+     * @param headerReadTimeout positive, not null; default 3 seconds
+     * @return this builder
+     */
+    public Builder headerReadTimeout(Duration headerReadTimeout) {
+      this.headerReadTimeout = Objects.requireNonNull(headerReadTimeout, "headerReadTimeout");
       return this;
     }
 
@@ -274,6 +374,15 @@ public final class HealthEndpoint implements AutoCloseable {
       if (threads <= 0) {
         throw new IllegalArgumentException("threads must be positive but was " + threads);
       }
+      if (maxConnections < 1 || maxConnections > 10_000) {
+        throw new IllegalArgumentException(
+            "maxConnections must be between 1 and 10000 but was " + maxConnections);
+      }
+      if (maxRequestHeadBytes < 256 || maxRequestHeadBytes > 65_536) {
+        throw new IllegalArgumentException(
+            "maxRequestHeadBytes must be between 256 and 65536 but was " + maxRequestHeadBytes);
+      }
+      Durations.requirePositive("headerReadTimeout", headerReadTimeout);
       if (details == DetailsVisibility.WITH_TOKEN
           && (bearerToken == null || bearerToken.isEmpty())) {
         throw new IllegalArgumentException(

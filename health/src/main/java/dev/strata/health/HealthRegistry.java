@@ -228,15 +228,15 @@ public final class HealthRegistry implements AutoCloseable {
       }
     }
     @SuppressWarnings("unchecked")
-    CompletableFuture<CheckOutcome>[] futures = new CompletableFuture[runners.size()];
+    CompletableFuture<CheckRun>[] futures = new CompletableFuture[runners.size()];
     for (int i = 0; i < futures.length; i++) {
       futures[i] = runners.get(i).outcome();
     }
     return CompletableFuture.allOf(futures)
         .thenApply(
             ignored -> {
-              List<CheckOutcome> outcomes = new ArrayList<>(futures.length);
-              for (CompletableFuture<CheckOutcome> f : futures) {
+              List<CheckRun> outcomes = new ArrayList<>(futures.length);
+              for (CompletableFuture<CheckRun> f : futures) {
                 outcomes.add(f.join());
               }
               return new HealthReport(group, outcomes, Instant.now(), uptime());

@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * The aggregate health of an instance, or of one group of its checks: the overall status, the
  * outcome of each check, the registry's uptime and when the report was made.
  *
- * <p>The overall status is the worst {@link CheckOutcome#aggregateStatus()} of the checks: DOWN if
- * any critical check is DOWN, else DEGRADED if any check is DEGRADED or a non-critical check is
- * DOWN, else UP. A report without checks is UP.
+ * <p>The overall status is the worst {@link CheckRun#aggregateStatus()} of the checks: DOWN if any
+ * critical check is DOWN, else DEGRADED if any check is DEGRADED or a non-critical check is DOWN,
+ * else UP. A report without checks is UP.
  *
  * <p>Immutable and thread-safe.
  *
@@ -45,7 +45,7 @@ public final class HealthReport {
 
   private final HealthStatus status;
   private final @Nullable HealthGroup group;
-  private final Map<String, CheckOutcome> checks;
+  private final Map<String, CheckRun> checks;
   private final Instant timestamp;
   private final Duration uptime;
 
@@ -59,13 +59,10 @@ public final class HealthReport {
    * @throws IllegalArgumentException if two outcomes have the same name
    */
   public HealthReport(
-      @Nullable HealthGroup group,
-      List<CheckOutcome> outcomes,
-      Instant timestamp,
-      Duration uptime) {
-    Map<String, CheckOutcome> map = new LinkedHashMap<>();
+      @Nullable HealthGroup group, List<CheckRun> outcomes, Instant timestamp, Duration uptime) {
+    Map<String, CheckRun> map = new LinkedHashMap<>();
     HealthStatus worst = HealthStatus.UP;
-    for (CheckOutcome o : outcomes) {
+    for (CheckRun o : outcomes) {
       if (map.put(o.name(), o) != null) {
         throw new IllegalArgumentException("duplicate check name '" + o.name() + "' in report");
       }
@@ -101,7 +98,7 @@ public final class HealthReport {
    *
    * @return an unmodifiable map, never null
    */
-  public Map<String, CheckOutcome> checks() {
+  public Map<String, CheckRun> checks() {
     return checks;
   }
 

@@ -67,9 +67,9 @@ class HealthEndpointTest {
 
   @Test
   void servesEachGroupWith200WhenServingAnd503WhenDown() throws Exception {
-    register("ping", HealthResult::up, HealthGroup.LIVENESS);
-    register("db", () -> HealthResult.down("refused"), HealthGroup.READINESS);
-    register("warmup", HealthResult::up, HealthGroup.STARTUP);
+    register("ping", CheckResult::up, HealthGroup.LIVENESS);
+    register("db", () -> CheckResult.down("refused"), HealthGroup.READINESS);
+    register("warmup", CheckResult::up, HealthGroup.STARTUP);
     start(DetailsVisibility.ALWAYS, null);
 
     HttpResponse<String> live = get("/health/live");
@@ -97,9 +97,9 @@ class HealthEndpointTest {
 
   @Test
   void degradedIsServedWith200() throws Exception {
-    register("db", HealthResult::up, HealthGroup.READINESS);
+    register("db", CheckResult::up, HealthGroup.READINESS);
     registry.register(
-        HealthCheckRegistration.builder("search", () -> HealthResult.down("index offline"))
+        HealthCheckRegistration.builder("search", () -> CheckResult.down("index offline"))
             .critical(false)
             .groups(HealthGroup.READINESS)
             .build());
@@ -111,7 +111,7 @@ class HealthEndpointTest {
 
   @Test
   void headAnswersTheSameStatusWithoutABody() throws Exception {
-    register("db", () -> HealthResult.down("refused"), HealthGroup.READINESS);
+    register("db", () -> CheckResult.down("refused"), HealthGroup.READINESS);
     start(DetailsVisibility.ALWAYS, null);
     HttpResponse<String> ready = send("HEAD", "/health/ready");
     assertThat(ready.statusCode()).isEqualTo(503);
@@ -125,7 +125,7 @@ class HealthEndpointTest {
 
   @Test
   void unknownPathsAre404() throws Exception {
-    register("db", HealthResult::up, HealthGroup.READINESS);
+    register("db", CheckResult::up, HealthGroup.READINESS);
     start(DetailsVisibility.ALWAYS, null);
     for (String path :
         new String[] {
@@ -148,7 +148,7 @@ class HealthEndpointTest {
 
   @Test
   void wrongMethodsAre405WithAllow() throws Exception {
-    register("db", HealthResult::up, HealthGroup.READINESS);
+    register("db", CheckResult::up, HealthGroup.READINESS);
     start(DetailsVisibility.ALWAYS, null);
     for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
       HttpResponse<String> r = send(method, "/health/ready");
@@ -160,7 +160,7 @@ class HealthEndpointTest {
 
   @Test
   void detailsNeverShowOnlyTheStatus() throws Exception {
-    register("db", () -> HealthResult.down("db-7.internal:5432 refused"), HealthGroup.READINESS);
+    register("db", () -> CheckResult.down("db-7.internal:5432 refused"), HealthGroup.READINESS);
     start(DetailsVisibility.NEVER, null);
     HttpResponse<String> r = get("/health/ready", "Authorization", "Bearer anything");
     assertThat(r.statusCode()).isEqualTo(503);
@@ -169,7 +169,7 @@ class HealthEndpointTest {
 
   @Test
   void detailsWithTokenShowOnlyToTheRightBearerToken() throws Exception {
-    register("db", () -> HealthResult.down("db-7.internal:5432 refused"), HealthGroup.READINESS);
+    register("db", () -> CheckResult.down("db-7.internal:5432 refused"), HealthGroup.READINESS);
     start(DetailsVisibility.WITH_TOKEN, "s3cret-token");
 
     assertThat(get("/health/ready").body()).isEqualTo("{\"status\":\"DOWN\"}");
@@ -187,7 +187,7 @@ class HealthEndpointTest {
 
   @Test
   void textFormOnRequest() throws Exception {
-    register("db", HealthResult::up, HealthGroup.READINESS);
+    register("db", CheckResult::up, HealthGroup.READINESS);
     start(DetailsVisibility.ALWAYS, null);
     HttpResponse<String> byAccept = get("/health/ready", "Accept", "text/plain");
     assertThat(byAccept.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
@@ -203,7 +203,7 @@ class HealthEndpointTest {
   @Test
   void customBasePathAndCustomGroup() throws Exception {
     registry.register(
-        HealthCheckRegistration.builder("jobs", () -> HealthResult.down("queue stuck"))
+        HealthCheckRegistration.builder("jobs", () -> CheckResult.down("queue stuck"))
             .groups(HealthGroup.of("batch"))
             .build());
     endpoint =
@@ -235,7 +235,7 @@ class HealthEndpointTest {
                 "hangs",
                 () -> {
                   never.await();
-                  return HealthResult.up();
+                  return CheckResult.up();
                 })
             .timeout(Duration.ofMillis(200))
             .groups(HealthGroup.of("c"))
@@ -310,5 +310,12 @@ class HealthEndpointTest {
         .hasMessage("bearerToken is only used when details is WITH_TOKEN but details was NEVER");
     assertThatThrownBy(() -> HealthEndpoint.builder(registry).threads(0).build())
         .hasMessage("threads must be positive but was 0");
+    assertThatThrownBy(() -> HealthEndpoint.builder(registry).maxConnections(0).build())
+        .hasMessage("maxConnections must be between 1 and 10000 but was 0");
+    assertThatThrownBy(() -> HealthEndpoint.builder(registry).maxRequestHeadBytes(100).build())
+        .hasMessage("maxRequestHeadBytes must be between 256 and 65536 but was 100");
+    assertThatThrownBy(
+            () -> HealthEndpoint.builder(registry).headerReadTimeout(Duration.ZERO).build())
+        .hasMessage("headerReadTimeout must be positive but was PT0S");
   }
 }

@@ -48,22 +48,22 @@ class HealthRegistryTest {
 
   @Test
   void aggregatesCriticalDownAsDownAndNonCriticalDownAsDegraded() {
-    register("db", HealthResult::up, true);
-    register("cache", () -> HealthResult.down("connection refused"), false);
+    register("db", CheckResult::up, true);
+    register("cache", () -> CheckResult.down("connection refused"), false);
     HealthReport report = registry.check();
     assertThat(report.status()).isEqualTo(HealthStatus.DEGRADED);
     assertThat(report.checks().get("cache").status()).isEqualTo(HealthStatus.DOWN);
     assertThat(report.checks().get("cache").aggregateStatus()).isEqualTo(HealthStatus.DEGRADED);
     assertThat(report.checks().get("cache").error()).isEqualTo("connection refused");
 
-    register("queue", () -> HealthResult.down("broker gone"), true);
+    register("queue", () -> CheckResult.down("broker gone"), true);
     assertThat(registry.check().status()).isEqualTo(HealthStatus.DOWN);
   }
 
   @Test
   void degradedCheckMakesTheAggregateDegraded() {
-    register("db", HealthResult::up, true);
-    register("pool", () -> HealthResult.degraded("3 threads waiting", Map.of("waiting", 3)), true);
+    register("db", CheckResult::up, true);
+    register("pool", () -> CheckResult.degraded("3 threads waiting", Map.of("waiting", 3)), true);
     HealthReport report = registry.check();
     assertThat(report.status()).isEqualTo(HealthStatus.DEGRADED);
     assertThat(report.checks().get("pool").details()).containsEntry("waiting", 3);
@@ -72,9 +72,9 @@ class HealthRegistryTest {
 
   @Test
   void groupsSelectTheirChecksAndTheOverallReportHasAll() {
-    register("ping", HealthResult::up, true, HealthGroup.LIVENESS);
-    register("db", () -> HealthResult.down("refused"), true, HealthGroup.READINESS);
-    register("warmup", HealthResult::up, true, HealthGroup.STARTUP, HealthGroup.READINESS);
+    register("ping", CheckResult::up, true, HealthGroup.LIVENESS);
+    register("db", () -> CheckResult.down("refused"), true, HealthGroup.READINESS);
+    register("warmup", CheckResult::up, true, HealthGroup.STARTUP, HealthGroup.READINESS);
 
     HealthReport live = registry.check(HealthGroup.LIVENESS);
     assertThat(live.status()).isEqualTo(HealthStatus.UP);
@@ -99,7 +99,7 @@ class HealthRegistryTest {
           throw new java.sql.SQLException("password authentication failed");
         },
         true);
-    CheckOutcome outcome = registry.check().checks().get("db");
+    CheckRun outcome = registry.check().checks().get("db");
     assertThat(outcome.status()).isEqualTo(HealthStatus.DOWN);
     assertThat(outcome.error()).isEqualTo("java.sql.SQLException: password authentication failed");
   }
@@ -120,7 +120,7 @@ class HealthRegistryTest {
   @Test
   void checkThatReturnsNullIsDown() {
     register("lazy", () -> null, true);
-    CheckOutcome outcome = registry.check().checks().get("lazy");
+    CheckRun outcome = registry.check().checks().get("lazy");
     assertThat(outcome.status()).isEqualTo(HealthStatus.DOWN);
     assertThat(outcome.error()).isEqualTo("health check 'lazy' returned null instead of a result");
   }
@@ -139,11 +139,11 @@ class HealthRegistryTest {
                     interrupted.set(true);
                     throw e;
                   }
-                  return HealthResult.up();
+                  return CheckResult.up();
                 })
             .timeout(Duration.ofMillis(100))
             .build());
-    CheckOutcome outcome = registry.check().checks().get("hung");
+    CheckRun outcome = registry.check().checks().get("hung");
     assertThat(outcome.status()).isEqualTo(HealthStatus.DOWN);
     assertThat(outcome.error()).isEqualTo("timed out after 100ms");
     assertThat(outcome.duration()).isEqualTo(Duration.ofMillis(100));
@@ -166,7 +166,7 @@ class HealthRegistryTest {
                     while (true) {
                       try {
                         if (never.await(10, TimeUnit.SECONDS)) {
-                          return HealthResult.up();
+                          return CheckResult.up();
                         }
                       } catch (InterruptedException ignored) {
                         // deliberately ignores interruption, like a socket read without timeout
@@ -180,7 +180,7 @@ class HealthRegistryTest {
                   "ok",
                   () -> {
                     okRuns.incrementAndGet();
-                    return HealthResult.up();
+                    return CheckResult.up();
                   })
               .timeout(Duration.ofSeconds(5))
               .build());
@@ -219,7 +219,7 @@ class HealthRegistryTest {
         () -> {
           runs.incrementAndGet();
           release.await();
-          return HealthResult.up();
+          return CheckResult.up();
         },
         true);
     List<CompletableFuture<HealthReport>> probes = new ArrayList<>();
@@ -244,7 +244,7 @@ class HealthRegistryTest {
         () -> {
           runs.incrementAndGet();
           release.await();
-          return HealthResult.up();
+          return CheckResult.up();
         },
         true);
     int threads = 16;
@@ -276,7 +276,7 @@ class HealthRegistryTest {
     AtomicInteger runs = new AtomicInteger();
     registry.register(
         HealthCheckRegistration.builder(
-                "db", () -> HealthResult.down("attempt " + runs.incrementAndGet()))
+                "db", () -> CheckResult.down("attempt " + runs.incrementAndGet()))
             .minInterval(Duration.ofHours(1))
             .build());
     for (int i = 0; i < 100; i++) {
@@ -292,7 +292,7 @@ class HealthRegistryTest {
         "db",
         () -> {
           runs.incrementAndGet();
-          return HealthResult.up();
+          return CheckResult.up();
         },
         true);
     for (int i = 0; i < 5; i++) {
@@ -306,7 +306,7 @@ class HealthRegistryTest {
     AtomicInteger runs = new AtomicInteger();
     registry.register(
         HealthCheckRegistration.builder(
-                "db", () -> HealthResult.up(Map.of("run", runs.incrementAndGet())))
+                "db", () -> CheckResult.up(Map.of("run", runs.incrementAndGet())))
             .backgroundRefresh(Duration.ofMillis(20), Duration.ofSeconds(30))
             .build());
     await().until(() -> runs.get() >= 3);
@@ -333,7 +333,7 @@ class HealthRegistryTest {
                     hungRuns.incrementAndGet();
                     hang.await();
                   }
-                  return HealthResult.up(Map.of("version", "16.4"));
+                  return CheckResult.up(Map.of("version", "16.4"));
                 })
             .timeout(Duration.ofSeconds(60))
             .backgroundRefresh(Duration.ofMillis(20), Duration.ofMillis(150))
@@ -343,7 +343,7 @@ class HealthRegistryTest {
     await()
         .untilAsserted(
             () -> {
-              CheckOutcome db = registry.check().checks().get("db");
+              CheckRun db = registry.check().checks().get("db");
               assertThat(db.status()).isEqualTo(HealthStatus.DOWN);
               assertThat(db.error()).startsWith("latest result is stale: ").contains("limit 150ms");
               assertThat(db.details()).containsEntry("version", "16.4");
@@ -353,46 +353,46 @@ class HealthRegistryTest {
 
   @Test
   void registrationErrorsNameTheFieldAndValue() {
-    assertThatThrownBy(() -> HealthCheckRegistration.builder("", HealthResult::up).build())
+    assertThatThrownBy(() -> HealthCheckRegistration.builder("", CheckResult::up).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("name must not be empty but was ''");
-    assertThatThrownBy(() -> HealthCheckRegistration.builder("  ", HealthResult::up).build())
+    assertThatThrownBy(() -> HealthCheckRegistration.builder("  ", CheckResult::up).build())
         .hasMessage("name must not be empty but was '  '");
     assertThatThrownBy(
             () ->
-                HealthCheckRegistration.builder("db", HealthResult::up)
+                HealthCheckRegistration.builder("db", CheckResult::up)
                     .timeout(Duration.ofSeconds(-1))
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("timeout must be positive but was PT-1S (check 'db')");
     assertThatThrownBy(
             () ->
-                HealthCheckRegistration.builder("db", HealthResult::up)
+                HealthCheckRegistration.builder("db", CheckResult::up)
                     .timeout(Duration.ZERO)
                     .build())
         .hasMessage("timeout must be positive but was PT0S (check 'db')");
     assertThatThrownBy(
             () ->
-                HealthCheckRegistration.builder("db", HealthResult::up)
+                HealthCheckRegistration.builder("db", CheckResult::up)
                     .minInterval(Duration.ofMillis(-5))
                     .build())
         .hasMessage("minInterval must not be negative but was PT-0.005S (check 'db')");
     assertThatThrownBy(
             () ->
-                HealthCheckRegistration.builder("db", HealthResult::up)
+                HealthCheckRegistration.builder("db", CheckResult::up)
                     .backgroundRefresh(Duration.ofSeconds(10), Duration.ofSeconds(5))
                     .build())
         .hasMessage(
             "maxStaleness must be at least refreshInterval (PT10S) but was PT5S (check 'db')");
-    assertThatThrownBy(() -> HealthCheckRegistration.builder(null, HealthResult::up))
+    assertThatThrownBy(() -> HealthCheckRegistration.builder(null, CheckResult::up))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("name");
   }
 
   @Test
   void duplicateNameIsRejectedAndTheFirstRegistrationKept() {
-    register("db", HealthResult::up, true);
-    assertThatThrownBy(() -> register("db", () -> HealthResult.down("x"), true))
+    register("db", CheckResult::up, true);
+    assertThatThrownBy(() -> register("db", () -> CheckResult.down("x"), true))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("name must be unique but a health check named 'db' is already registered");
     assertThat(registry.check().status()).isEqualTo(HealthStatus.UP);
@@ -423,7 +423,7 @@ class HealthRegistryTest {
 
   @Test
   void unregisterRemovesTheCheck() {
-    register("db", () -> HealthResult.down("x"), true);
+    register("db", () -> CheckResult.down("x"), true);
     assertThat(registry.unregister("db")).isTrue();
     assertThat(registry.unregister("db")).isFalse();
     assertThat(registry.check().status()).isEqualTo(HealthStatus.UP);
@@ -435,7 +435,7 @@ class HealthRegistryTest {
     assertThatThrownBy(registry::check)
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("health registry is closed");
-    assertThatThrownBy(() -> register("db", HealthResult::up, true))
+    assertThatThrownBy(() -> register("db", CheckResult::up, true))
         .isInstanceOf(IllegalStateException.class);
   }
 

@@ -17,13 +17,13 @@ class HealthReportRenderingTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Instant NOW = Instant.parse("2026-11-27T21:00:00.123Z");
 
-  private static HealthReport report(CheckOutcome... outcomes) {
+  private static HealthReport report(CheckRun... outcomes) {
     return new HealthReport(
         HealthGroup.READINESS, Arrays.asList(outcomes), NOW, Duration.ofMinutes(90));
   }
 
-  private static CheckOutcome outcome(String name, HealthResult result, boolean critical) {
-    return new CheckOutcome(name, result, critical, Duration.ofNanos(1_734_000), NOW);
+  private static CheckRun outcome(String name, CheckResult result, boolean critical) {
+    return new CheckRun(name, result, critical, Duration.ofNanos(1_734_000), NOW);
   }
 
   @Test
@@ -37,8 +37,8 @@ class HealthReportRenderingTest {
     details.put("missing", null);
     HealthReport report =
         report(
-            outcome("db", HealthResult.up(details), true),
-            outcome("cache", HealthResult.down("timed out after 500ms"), false));
+            outcome("db", CheckResult.up(details), true),
+            outcome("cache", CheckResult.down("timed out after 500ms"), false));
 
     JsonNode json = JSON.readTree(report.toJson(true));
     assertThat(json.get("status").asString()).isEqualTo("DEGRADED");
@@ -66,7 +66,7 @@ class HealthReportRenderingTest {
 
   @Test
   void jsonWithoutDetailsIsOnlyTheStatus() {
-    HealthReport report = report(outcome("db", HealthResult.down("secret host db-7"), true));
+    HealthReport report = report(outcome("db", CheckResult.down("secret host db-7"), true));
     assertThat(report.toJson(false)).isEqualTo("{\"status\":\"DOWN\"}");
     assertThat(report.toText(false)).isEqualTo("status: DOWN\n");
   }
@@ -78,7 +78,7 @@ class HealthReportRenderingTest {
             + " ls\u2028 ps\u2029 emoji\uD83D\uDE00 lone\uD800 tail\uDC00 </script>";
     HealthReport report =
         report(
-            outcome(nasty, HealthResult.down(nasty, Map.of(nasty, nasty, "n", Double.NaN)), true));
+            outcome(nasty, CheckResult.down(nasty, Map.of(nasty, nasty, "n", Double.NaN)), true));
     String text = report.toJson(true);
     assertThat(text).doesNotContain("\n", "\r", "\u0000", "\u2028");
     JsonNode json = JSON.readTree(text);
@@ -102,8 +102,8 @@ class HealthReportRenderingTest {
   void textFormListsChecksOnePerLine() {
     HealthReport report =
         report(
-            outcome("db", HealthResult.up(Map.of("database", "PostgreSQL")), true),
-            outcome("cache", HealthResult.down("refused\nmultiline"), false));
+            outcome("db", CheckResult.up(Map.of("database", "PostgreSQL")), true),
+            outcome("cache", CheckResult.down("refused\nmultiline"), false));
     assertThat(report.toText(true))
         .isEqualTo(
             "status: DEGRADED\n"

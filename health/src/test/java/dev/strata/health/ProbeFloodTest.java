@@ -52,14 +52,14 @@ class ProbeFloodTest {
   }
 
   /** A real database round trip, held back by the test's latch to make it slow. */
-  private HealthResult slowDatabaseCheck() throws Exception {
+  private CheckResult slowDatabaseCheck() throws Exception {
     queries.incrementAndGet();
     release.await();
     try (Connection c = database.getConnection();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT 1")) {
       rs.next();
-      return rs.getInt(1) == 1 ? HealthResult.up() : HealthResult.down("SELECT 1 was wrong");
+      return rs.getInt(1) == 1 ? CheckResult.up() : CheckResult.down("SELECT 1 was wrong");
     }
   }
 

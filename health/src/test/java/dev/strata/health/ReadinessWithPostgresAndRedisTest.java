@@ -60,7 +60,7 @@ class ReadinessWithPostgresAndRedisTest {
             .groups(HealthGroup.READINESS)
             .build());
     registry.register(
-        HealthCheckRegistration.builder("process", HealthResult::up)
+        HealthCheckRegistration.builder("process", CheckResult::up)
             .groups(HealthGroup.LIVENESS)
             .build());
     endpoint =

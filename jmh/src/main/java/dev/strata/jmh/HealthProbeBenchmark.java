@@ -1,11 +1,11 @@
 package dev.strata.jmh;
 
+import dev.strata.health.CheckResult;
 import dev.strata.health.HealthCheck;
 import dev.strata.health.HealthCheckRegistration;
 import dev.strata.health.HealthGroup;
 import dev.strata.health.HealthRegistry;
 import dev.strata.health.HealthReport;
-import dev.strata.health.HealthResult;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +34,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class HealthProbeBenchmark {
 
-  private static final HealthResult DATABASE_UP = HealthResult.up(Map.of("database", "PostgreSQL"));
-  private static final HealthResult REDIS_UP = HealthResult.up(Map.of("latencyMillis", 0.2));
+  private static final CheckResult DATABASE_UP = CheckResult.up(Map.of("database", "PostgreSQL"));
+  private static final CheckResult REDIS_UP = CheckResult.up(Map.of("latencyMillis", 0.2));
 
   private final HealthCheck database = () -> DATABASE_UP;
   private final HealthCheck redis = () -> REDIS_UP;
-  private final HealthCheck disk = HealthResult::up;
+  private final HealthCheck disk = CheckResult::up;
   private HealthRegistry registry;
   private HealthReport report;
 
@@ -69,9 +69,9 @@ public class HealthProbeBenchmark {
 
   @Benchmark
   public Object rawCallChecks() throws Exception {
-    HealthResult a = database.check();
-    HealthResult b = redis.check();
-    HealthResult c = disk.check();
+    CheckResult a = database.check();
+    CheckResult b = redis.check();
+    CheckResult c = disk.check();
     return a.status().worst(b.status()).worst(c.status());
   }
 

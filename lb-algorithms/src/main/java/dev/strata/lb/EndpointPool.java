@@ -3,6 +3,7 @@ package dev.strata.lb;
 import dev.strata.lb.internal.Member;
 import dev.strata.lb.internal.OptionalSlf4jLogger;
 import dev.strata.lb.internal.PoolSnapshot;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -198,6 +199,82 @@ public final class EndpointPool {
           LOG.warn("pool listener {} failed on healthChanged({})", listener, endpointId, e);
         }
       }
+    }
+  }
+
+  /**
+   * Starts draining a member, for example before its server is stopped: load balancers over this
+   * pool pick it no more (not even in panic mode), while requests already sent to it complete. It
+   * is removed from the pool (listeners see {@code endpointRemoved}) as soon as its in-flight count
+   * is 0 (at once if it is already 0, else on the completion that brings it there) or, at the
+   * latest, on the first selection or completion after {@code timeout}. Draining an endpoint that
+   * is already draining keeps its first deadline.
+   *
+   * <p>In-flight counts are kept by load balancers whose selector counts them or that were built
+   * with {@link LoadBalancer.Builder#countInFlight(boolean)}; with others the count is 0 and the
+   * endpoint leaves at once.
+   *
+   * @param endpointId the id, not null
+   * @param timeout how long to wait for in-flight requests at most, not negative, not null
+   * @return whether the endpoint was in the pool
+   * @throws IllegalArgumentException if the timeout is negative
+   */
+  public boolean drain(String endpointId, Duration timeout) {
+    Objects.requireNonNull(endpointId, "endpointId");
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative but was " + timeout);
+    }
+    synchronized (lock) {
+      Member member = snapshot.byId().get(endpointId);
+      if (member == null) {
+        return false;
+      }
+      long now = ticker.read();
+      long nanos = timeout.compareTo(MAX_DRAIN) > 0 ? MAX_DRAIN.toNanos() : timeout.toNanos();
+      if (member.startDraining(now + nanos)) {
+        LOG.info(
+            "draining endpoint {} ({} in flight, at most {} ms)",
+            endpointId,
+            member.inFlight(),
+            nanos / 1_000_000);
+        snapshot = snapshot.nextVersion();
+      }
+      finishDrainingIfDone(member, now);
+      return true;
+    }
+  }
+
+  private static final Duration MAX_DRAIN = Duration.ofDays(365);
+
+  /**
+   * Returns whether a member is draining.
+   *
+   * @param endpointId the id, not null
+   * @return whether it is in the pool and draining
+   */
+  public boolean isDraining(String endpointId) {
+    Member member = snapshot.byId().get(Objects.requireNonNull(endpointId, "endpointId"));
+    return member != null && member.draining();
+  }
+
+  /** Removes a draining member once it has nothing in flight or its deadline passed. */
+  void finishDrainingIfDone(Member member, long nowNanos) {
+    synchronized (lock) {
+      String id = member.endpoint().id();
+      if (snapshot.byId().get(id) != member || !member.draining()) {
+        return;
+      }
+      long inFlight = member.inFlight();
+      if (inFlight == 0) {
+        LOG.info("endpoint {} drained", id);
+      } else if (nowNanos - member.drainDeadlineNanos() >= 0) {
+        LOG.warn(
+            "endpoint {} leaves the pool at its drain deadline with {} in flight", id, inFlight);
+      } else {
+        return;
+      }
+      remove(id);
     }
   }
 

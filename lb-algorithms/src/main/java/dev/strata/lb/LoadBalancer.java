@@ -34,6 +34,12 @@ import org.jspecify.annotations.Nullable;
  * pool is available: then all endpoints are used, as Envoy does, rather than overloading the few.
  * Every selected request should be {@linkplain #complete completed} exactly once, success or not,
  * so in-flight counts stay right; completions feed latency estimates and outlier ejection.
+ *
+ * <p>A {@linkplain EndpointPool#drain draining} endpoint gets no new picks, not even in panic mode;
+ * the completion that brings its in-flight count to 0, or the first selection after its deadline,
+ * removes it from the pool. Selectors that do not count in-flight requests (round robin, random,
+ * the hashing ones) see 0 at once, so there a draining endpoint leaves at the next selection or
+ * completion; build with {@link Builder#countInFlight(boolean)} to count them anyway.
  */
 public final class LoadBalancer {
 
@@ -55,7 +61,7 @@ public final class LoadBalancer {
   private final long maxEjectionNanos;
   private final Object ejectionLock = new Object();
   private volatile Availability availability =
-      new Availability(Long.MIN_VALUE, 0, Long.MAX_VALUE, false, false, 0, 0, false);
+      new Availability(Long.MIN_VALUE, 0, Long.MAX_VALUE, false, false, 0, 0, 0, false);
 
   private LoadBalancer(Builder builder) {
     this.pool = builder.pool;
@@ -82,7 +88,7 @@ public final class LoadBalancer {
             spec.decayNanos(),
             spec.failurePenaltyNanos());
     this.engine = new Engine<>(spec.factory().apply(environment));
-    this.tracksInFlight = spec.tracksInFlight();
+    this.tracksInFlight = spec.tracksInFlight() || builder.countInFlight;
     this.tracksTotalInFlight = spec.tracksTotalInFlight();
     this.readsTime = spec.readsTime();
     this.baseEjectionNanos = ejection.baseEjectionTime().toNanos();
@@ -176,6 +182,9 @@ public final class LoadBalancer {
       }
     }
     long now = ticker.read();
+    if (member.draining()) {
+      pool.finishDrainingIfDone(member, now);
+    }
     member.observe(now, latencyNanos, !success, spec.failurePenaltyNanos(), spec.decayNanos());
     if (!ejection.enabled()) {
       return;
@@ -227,11 +236,19 @@ public final class LoadBalancer {
     long now = ticker.read();
     int available = 0;
     int ejected = 0;
+    int draining = 0;
     long validUntil = Long.MAX_VALUE;
     boolean ramping = false;
     for (Member member : members) {
       long until = member.ejectedUntilNanos();
-      if (until > now) {
+      if (member.draining()) {
+        draining++;
+        if (member.inFlight() == 0 || now - member.drainDeadlineNanos() >= 0) {
+          pool.finishDrainingIfDone(member, now);
+        } else {
+          validUntil = Math.min(validUntil, member.drainDeadlineNanos());
+        }
+      } else if (until > now) {
         ejected++;
         validUntil = Math.min(validUntil, until);
       } else if (member.healthy()) {
@@ -245,17 +262,25 @@ public final class LoadBalancer {
         }
       }
     }
-    boolean panic =
-        members.length > 0 && available * 100L < (long) panicThresholdPercent * members.length;
+    int staying = members.length - draining;
+    boolean panic = staying > 0 && available * 100L < (long) panicThresholdPercent * staying;
     if (panic && !availability.panic()) {
       LOG.warn(
           "panic mode: only {} of {} endpoints available, below {}%; balancing over all",
-          available, members.length, panicThresholdPercent);
+          available, staying, panicThresholdPercent);
     }
-    boolean everyMemberUsable = (panic || available == members.length) && !ramping;
+    boolean everyMemberUsable = (panic || available == members.length) && !ramping && draining == 0;
     Availability fresh =
         new Availability(
-            version, now, validUntil, panic, ramping, available, ejected, everyMemberUsable);
+            version,
+            now,
+            validUntil,
+            panic,
+            ramping,
+            available,
+            ejected,
+            draining,
+            everyMemberUsable);
     availability = fresh;
     return fresh;
   }
@@ -393,6 +418,7 @@ public final class LoadBalancer {
     private int panicThresholdPercent = 50;
     private SlowStart slowStart = SlowStart.disabled();
     private long seed = System.nanoTime() ^ Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
+    private boolean countInFlight;
 
     private Builder(EndpointPool pool) {
       this.pool = pool;
@@ -452,6 +478,21 @@ public final class LoadBalancer {
      */
     public Builder seed(long seed) {
       this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Counts in-flight requests per endpoint even when the selector does not need them (default
+     * false: only least connections, least response time, power of two choices, peak EWMA and
+     * bounded-load hashing count them). Costs one atomic per pick and one per completion; lets a
+     * {@linkplain EndpointPool#drain draining} endpoint stay in the pool until its last request
+     * completes, and shows real counts in {@link #status()}.
+     *
+     * @param countInFlight whether to count
+     * @return this builder
+     */
+    public Builder countInFlight(boolean countInFlight) {
+      this.countInFlight = countInFlight;
       return this;
     }
 

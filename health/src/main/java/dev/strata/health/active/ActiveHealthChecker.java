@@ -1,8 +1,8 @@
 package dev.strata.health.active;
 
-import dev.strata.health.HealthResult;
+import dev.strata.health.CheckResult;
+import dev.strata.health.active.internal.SharedProbeScheduler;
 import dev.strata.health.internal.Durations;
-import dev.strata.health.internal.SharedProbeScheduler;
 import dev.strata.lb.Endpoint;
 import dev.strata.lb.EndpointPool;
 import dev.strata.lb.PoolListener;
@@ -227,7 +227,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
     private @Nullable String lastError;
     private boolean stopped;
     private @Nullable ScheduledFuture<?> next;
-    private @Nullable CompletableFuture<HealthResult> inFlight;
+    private @Nullable CompletableFuture<CheckResult> inFlight;
 
     Target(Endpoint endpoint, boolean up) {
       this.endpoint = endpoint;
@@ -261,7 +261,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
 
     private void probeNow() {
       Endpoint ep = endpoint;
-      CompletableFuture<HealthResult> previous;
+      CompletableFuture<CheckResult> previous;
       synchronized (this) {
         if (stopped) {
           return;
@@ -270,15 +270,15 @@ public final class ActiveHealthChecker implements AutoCloseable {
       }
       if (previous != null && !previous.isDone()) {
         // A probe that ignored its timeout is still running: never start a second one.
-        record(ep, HealthResult.down("previous probe has not finished"));
+        record(ep, CheckResult.down("previous probe has not finished"));
         schedule(nextDelayNanos());
         return;
       }
-      CompletableFuture<HealthResult> result;
+      CompletableFuture<CheckResult> result;
       try {
         result = probe.probe(ep, timeout).toCompletableFuture();
       } catch (RuntimeException e) {
-        result = CompletableFuture.completedFuture(HealthResult.down(e));
+        result = CompletableFuture.completedFuture(CheckResult.down(e));
       }
       synchronized (this) {
         inFlight = result;
@@ -290,8 +290,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
                 if (counted.compareAndSet(false, true)) {
                   record(
                       ep,
-                      HealthResult.down(
-                          "probe did not finish within " + timeout.toMillis() + "ms"));
+                      CheckResult.down("probe did not finish within " + timeout.toMillis() + "ms"));
                   schedule(nextDelayNanos());
                 }
               },
@@ -303,10 +302,10 @@ public final class ActiveHealthChecker implements AutoCloseable {
               return; // already counted as failed when it overran
             }
             giveUp.cancel(false);
-            HealthResult outcome =
+            CheckResult outcome =
                 failure != null
-                    ? HealthResult.down(failure)
-                    : r == null ? HealthResult.down("probe returned null") : r;
+                    ? CheckResult.down(failure)
+                    : r == null ? CheckResult.down("probe returned null") : r;
             record(ep, outcome);
             schedule(nextDelayNanos());
           });
@@ -317,7 +316,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
       return Math.max(1, (long) (interval.toNanos() * factor));
     }
 
-    private void record(Endpoint ep, HealthResult outcome) {
+    private void record(Endpoint ep, CheckResult outcome) {
       boolean success = outcome.status().isServing();
       Boolean change = null;
       synchronized (this) {

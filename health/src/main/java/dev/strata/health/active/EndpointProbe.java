@@ -1,8 +1,8 @@
 package dev.strata.health.active;
 
-import dev.strata.health.HealthResult;
-import dev.strata.health.internal.HttpEndpointProbe;
-import dev.strata.health.internal.TcpEndpointProbe;
+import dev.strata.health.CheckResult;
+import dev.strata.health.active.internal.HttpEndpointProbe;
+import dev.strata.health.active.internal.TcpEndpointProbe;
 import dev.strata.lb.Endpoint;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -26,7 +26,7 @@ public interface EndpointProbe {
    * @param timeout how long the probe may take, positive
    * @return the result, completed when the probe finishes; never null
    */
-  CompletionStage<HealthResult> probe(Endpoint endpoint, Duration timeout);
+  CompletionStage<CheckResult> probe(Endpoint endpoint, Duration timeout);
 
   /**
    * A probe that opens a TCP connection to the endpoint's address and closes it (non-blocking

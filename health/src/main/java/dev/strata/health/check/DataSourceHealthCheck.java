@@ -1,7 +1,7 @@
 package dev.strata.health.check;
 
+import dev.strata.health.CheckResult;
 import dev.strata.health.HealthCheck;
-import dev.strata.health.HealthResult;
 import dev.strata.health.internal.Durations;
 import dev.strata.health.internal.Latency;
 import java.sql.Connection;
@@ -46,7 +46,7 @@ public final class DataSourceHealthCheck implements HealthCheck {
   }
 
   @Override
-  public HealthResult check() throws SQLException {
+  public CheckResult check() throws SQLException {
     return validate(dataSource, validationTimeoutSeconds, new LinkedHashMap<>());
   }
 
@@ -56,7 +56,7 @@ public final class DataSourceHealthCheck implements HealthCheck {
   }
 
   /** Opens a connection, validates it, and reports into {@code details}. */
-  static HealthResult validate(
+  static CheckResult validate(
       DataSource dataSource, int timeoutSeconds, Map<String, Object> details) throws SQLException {
     long start = System.nanoTime();
     try (Connection connection = dataSource.getConnection()) {
@@ -64,10 +64,10 @@ public final class DataSourceHealthCheck implements HealthCheck {
       boolean valid = connection.isValid(timeoutSeconds);
       details.put("latencyMillis", Latency.millisSince(start));
       if (!valid) {
-        return HealthResult.down(
+        return CheckResult.down(
             "connection is not valid (isValid(" + timeoutSeconds + ") returned false)", details);
       }
-      return HealthResult.up(details);
+      return CheckResult.up(details);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.strata.health.check;
 
+import dev.strata.health.CheckResult;
 import dev.strata.health.HealthCheck;
-import dev.strata.health.HealthResult;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ public final class DiskSpaceHealthCheck implements HealthCheck {
   }
 
   @Override
-  public HealthResult check() throws IOException {
+  public CheckResult check() throws IOException {
     FileStore store = Files.getFileStore(path);
     long usable = store.getUsableSpace();
     Map<String, Object> details = new LinkedHashMap<>();
@@ -53,10 +53,10 @@ public final class DiskSpaceHealthCheck implements HealthCheck {
     details.put("totalBytes", store.getTotalSpace());
     details.put("thresholdBytes", thresholdBytes);
     if (usable < thresholdBytes) {
-      return HealthResult.down(
+      return CheckResult.down(
           "usable space " + usable + " bytes is below the threshold of " + thresholdBytes, details);
     }
-    return HealthResult.up(details);
+    return CheckResult.up(details);
   }
 
   @Override

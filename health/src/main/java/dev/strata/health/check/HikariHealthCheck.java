@@ -2,8 +2,8 @@ package dev.strata.health.check;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.strata.health.CheckResult;
 import dev.strata.health.HealthCheck;
-import dev.strata.health.HealthResult;
 import dev.strata.health.internal.Durations;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -47,11 +47,11 @@ public final class HikariHealthCheck implements HealthCheck {
   }
 
   @Override
-  public HealthResult check() throws SQLException {
+  public CheckResult check() throws SQLException {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("pool", String.valueOf(dataSource.getPoolName()));
     if (dataSource.isClosed()) {
-      return HealthResult.down("connection pool is closed", details);
+      return CheckResult.down("connection pool is closed", details);
     }
     HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
     if (pool != null) {
@@ -62,7 +62,7 @@ public final class HikariHealthCheck implements HealthCheck {
       details.put("total", pool.getTotalConnections());
       details.put("max", dataSource.getMaximumPoolSize());
       if (waiting > 0) {
-        return HealthResult.degraded(
+        return CheckResult.degraded(
             waiting + " thread(s) waiting for a connection; pool saturated", details);
       }
     } else {

@@ -1,9 +1,10 @@
 package dev.strata.health.check;
 
+import dev.strata.health.CheckResult;
 import dev.strata.health.HealthCheck;
-import dev.strata.health.HealthResult;
 import dev.strata.health.internal.Durations;
 import dev.strata.health.internal.Latency;
+import dev.strata.health.internal.UriRedaction;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,21 +62,22 @@ public final class HttpHealthCheck implements HealthCheck {
   }
 
   @Override
-  public HealthResult check() throws InterruptedException {
+  public CheckResult check() throws InterruptedException {
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("url", uri.toString());
+    details.put("url", UriRedaction.redact(uri));
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
     long start = System.nanoTime();
     HttpResponse<Void> response;
     try {
       response = client.send(request, HttpResponse.BodyHandlers.discarding());
     } catch (IOException e) {
-      return HealthResult.down("GET " + uri + " failed: " + HealthResult.describe(e), details);
+      return CheckResult.down(
+          "GET " + UriRedaction.redact(uri) + " failed: " + CheckResult.describe(e), details);
     }
     details.put("status", response.statusCode());
     details.put("latencyMillis", Latency.millisSince(start));
     if (response.statusCode() < minStatus || response.statusCode() > maxStatus) {
-      return HealthResult.down(
+      return CheckResult.down(
           "unexpected HTTP status "
               + response.statusCode()
               + " (expected "
@@ -85,12 +87,18 @@ public final class HttpHealthCheck implements HealthCheck {
               + ")",
           details);
     }
-    return HealthResult.up(details);
+    return CheckResult.up(details);
   }
 
   @Override
   public String toString() {
-    return "HttpHealthCheck{GET " + uri + " expecting " + minStatus + "-" + maxStatus + "}";
+    return "HttpHealthCheck{GET "
+        + UriRedaction.redact(uri)
+        + " expecting "
+        + minStatus
+        + "-"
+        + maxStatus
+        + "}";
   }
 
   /** Configures an {@link HttpHealthCheck}. Not thread-safe; use from one thread. */
@@ -152,7 +160,9 @@ public final class HttpHealthCheck implements HealthCheck {
           || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
           || uri.getHost() == null) {
         throw new IllegalArgumentException(
-            "uri must be an absolute http or https URI with a host but was '" + uri + "'");
+            "uri must be an absolute http or https URI with a host but was '"
+                + UriRedaction.redact(uri)
+                + "'");
       }
       if (minStatus < 100 || maxStatus > 599 || minStatus > maxStatus) {
         throw new IllegalArgumentException(

@@ -1,7 +1,7 @@
 package dev.strata.health.check;
 
+import dev.strata.health.CheckResult;
 import dev.strata.health.HealthCheck;
-import dev.strata.health.HealthResult;
 import dev.strata.health.internal.Durations;
 import dev.strata.health.internal.Latency;
 import io.lettuce.core.ClientOptions;
@@ -115,12 +115,12 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
   }
 
   @Override
-  public HealthResult check() throws InterruptedException {
+  public CheckResult check() throws InterruptedException {
     StatefulRedisConnection<?, ?> connection;
     try {
       connection = connection();
     } catch (RuntimeException | ExecutionException | TimeoutException e) {
-      return HealthResult.down("cannot connect to Redis: " + HealthResult.describe(e));
+      return CheckResult.down("cannot connect to Redis: " + CheckResult.describe(e));
     }
     long start = System.nanoTime();
     RedisFuture<String> pong = connection.async().ping();
@@ -129,16 +129,16 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
       reply = pong.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       pong.cancel(false);
-      return HealthResult.down("PING timed out after " + timeout.toMillis() + "ms");
+      return CheckResult.down("PING timed out after " + timeout.toMillis() + "ms");
     } catch (ExecutionException e) {
-      return HealthResult.down("PING failed: " + HealthResult.describe(e));
+      return CheckResult.down("PING failed: " + CheckResult.describe(e));
     }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("latencyMillis", Latency.millisSince(start));
     if (!"PONG".equals(reply)) {
-      return HealthResult.down("unexpected reply to PING: " + reply, details);
+      return CheckResult.down("unexpected reply to PING: " + reply, details);
     }
-    return HealthResult.up(details);
+    return CheckResult.up(details);
   }
 
   private StatefulRedisConnection<?, ?> connection()

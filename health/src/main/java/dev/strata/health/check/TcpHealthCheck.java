@@ -1,7 +1,7 @@
 package dev.strata.health.check;
 
+import dev.strata.health.CheckResult;
 import dev.strata.health.HealthCheck;
-import dev.strata.health.HealthResult;
 import dev.strata.health.internal.Durations;
 import dev.strata.health.internal.Latency;
 import java.io.IOException;
@@ -15,7 +15,8 @@ import java.util.Objects;
 /**
  * UP when a TCP connection to a host and port can be opened within a timeout (the connection is
  * closed at once). Details: {@code host}, {@code port}, {@code latencyMillis}. The host name is
- * resolved on every run, so DNS changes are followed.
+ * resolved on every run, so DNS changes are followed. The error of a failed run is the failure
+ * described by {@link CheckResult#describe}, with any URI in it redacted.
  *
  * <p>Immutable and thread-safe.
  */
@@ -54,7 +55,7 @@ public final class TcpHealthCheck implements HealthCheck {
   }
 
   @Override
-  public HealthResult check() {
+  public CheckResult check() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("host", host);
     details.put("port", port);
@@ -62,10 +63,10 @@ public final class TcpHealthCheck implements HealthCheck {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
       details.put("latencyMillis", Latency.millisSince(start));
-      return HealthResult.up(details);
+      return CheckResult.up(details);
     } catch (IOException e) {
-      return HealthResult.down(
-          "cannot connect to " + host + ":" + port + ": " + HealthResult.describe(e), details);
+      return CheckResult.down(
+          "cannot connect to " + host + ":" + port + ": " + CheckResult.describe(e), details);
     }
   }
 

@@ -1,9 +1,9 @@
 package dev.strata.health.internal;
 
-import dev.strata.health.CheckOutcome;
+import dev.strata.health.CheckResult;
+import dev.strata.health.CheckRun;
 import dev.strata.health.HealthCheck;
 import dev.strata.health.HealthGroup;
-import dev.strata.health.HealthResult;
 import dev.strata.health.HealthStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,10 +43,10 @@ public final class CheckRunner {
   private final Object lock = new Object();
 
   // Guarded by lock.
-  private @Nullable CheckOutcome last;
+  private @Nullable CheckRun last;
   private long lastStartNanos;
   private long lastCompletedNanos;
-  private @Nullable CompletableFuture<CheckOutcome> inFlight;
+  private @Nullable CompletableFuture<CheckRun> inFlight;
   private boolean executing;
   private long executingSinceNanos;
   private @Nullable HealthStatus loggedStatus;
@@ -111,10 +111,10 @@ public final class CheckRunner {
    *
    * @return the outcome, never failing exceptionally
    */
-  public CompletableFuture<CheckOutcome> outcome() {
+  public CompletableFuture<CheckRun> outcome() {
     long now = System.nanoTime();
     synchronized (lock) {
-      CheckOutcome cached = last;
+      CheckRun cached = last;
       if (backgroundRefresh && cached != null) {
         // Never wait on a background-refreshed check once it has a result.
         return CompletableFuture.completedFuture(staleAware(cached, now));
@@ -139,14 +139,14 @@ public final class CheckRunner {
     }
   }
 
-  private CheckOutcome staleAware(CheckOutcome cached, long now) {
+  private CheckRun staleAware(CheckRun cached, long now) {
     long age = now - lastCompletedNanos;
     if (age <= maxStalenessNanos) {
       return cached;
     }
-    return new CheckOutcome(
+    return new CheckRun(
         name,
-        HealthResult.of(
+        CheckResult.of(
             HealthStatus.DOWN,
             cached.details(),
             "latest result is stale: "
@@ -160,14 +160,14 @@ public final class CheckRunner {
         cached.checkedAt());
   }
 
-  private CompletableFuture<CheckOutcome> startLocked(long now) {
+  private CompletableFuture<CheckRun> startLocked(long now) {
     lastStartNanos = now;
     if (executing) {
       // An earlier run outlived its timeout and has not returned yet: starting another would take a
       // second thread for the same hung dependency, so report it instead.
-      CheckOutcome hung =
+      CheckRun hung =
           outcome(
-              HealthResult.down(
+              CheckResult.down(
                   "previous run has not returned for "
                       + TimeUnit.NANOSECONDS.toMillis(now - executingSinceNanos)
                       + "ms (timed out after "
@@ -177,7 +177,7 @@ public final class CheckRunner {
       recordLocked(hung, now);
       return CompletableFuture.completedFuture(hung);
     }
-    CompletableFuture<CheckOutcome> result = new CompletableFuture<>();
+    CompletableFuture<CheckRun> result = new CompletableFuture<>();
     inFlight = result;
     executing = true;
     executingSinceNanos = now;
@@ -187,17 +187,17 @@ public final class CheckRunner {
     } catch (RejectedExecutionException e) {
       executing = false;
       inFlight = null;
-      CheckOutcome rejected =
-          outcome(HealthResult.down("check executor rejected the run: " + e), Duration.ZERO);
+      CheckRun rejected =
+          outcome(CheckResult.down("check executor rejected the run: " + e), Duration.ZERO);
       recordLocked(rejected, now);
       return CompletableFuture.completedFuture(rejected);
     }
     ScheduledFuture<?> timeoutTask =
         timer.schedule(
             () -> {
-              CheckOutcome timedOut =
+              CheckRun timedOut =
                   outcome(
-                      HealthResult.down("timed out after " + timeout.toMillis() + "ms"), timeout);
+                      CheckResult.down("timed out after " + timeout.toMillis() + "ms"), timeout);
               if (complete(result, timedOut)) {
                 run.cancel(true);
               }
@@ -208,21 +208,21 @@ public final class CheckRunner {
     return result;
   }
 
-  private void execute(CompletableFuture<CheckOutcome> result) {
+  private void execute(CompletableFuture<CheckRun> result) {
     long start = System.nanoTime();
-    HealthResult r;
+    CheckResult r;
     try {
       r = check.check();
       if (r == null) {
-        r = HealthResult.down("health check '" + name + "' returned null instead of a result");
+        r = CheckResult.down("health check '" + name + "' returned null instead of a result");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      r = HealthResult.down("interrupted");
+      r = CheckResult.down("interrupted");
     } catch (Throwable t) {
-      r = HealthResult.down(HealthResult.describe(t));
+      r = CheckResult.down(CheckResult.describe(t));
     }
-    CheckOutcome o = outcome(r, Duration.ofNanos(System.nanoTime() - start));
+    CheckRun o = outcome(r, Duration.ofNanos(System.nanoTime() - start));
     synchronized (lock) {
       executing = false;
     }
@@ -230,7 +230,7 @@ public final class CheckRunner {
   }
 
   /** Completes the run's future with {@code o} unless it already is, and records it. */
-  private boolean complete(CompletableFuture<CheckOutcome> result, CheckOutcome o) {
+  private boolean complete(CompletableFuture<CheckRun> result, CheckRun o) {
     HealthStatus before;
     synchronized (lock) {
       if (inFlight != result) {
@@ -245,13 +245,13 @@ public final class CheckRunner {
     return true;
   }
 
-  private void recordLocked(CheckOutcome o, long now) {
+  private void recordLocked(CheckRun o, long now) {
     last = o;
     lastCompletedNanos = now;
     loggedStatus = o.status();
   }
 
-  private void logTransition(@Nullable HealthStatus before, CheckOutcome o) {
+  private void logTransition(@Nullable HealthStatus before, CheckRun o) {
     if (before == o.status()) {
       return;
     }
@@ -267,7 +267,7 @@ public final class CheckRunner {
     }
   }
 
-  private CheckOutcome outcome(HealthResult r, Duration duration) {
-    return new CheckOutcome(name, r, critical, duration, Instant.now());
+  private CheckRun outcome(CheckResult r, Duration duration) {
+    return new CheckRun(name, r, critical, duration, Instant.now());
   }
 }

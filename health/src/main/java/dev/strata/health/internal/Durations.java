@@ -24,4 +24,21 @@ public final class Durations {
     }
     return value;
   }
+
+  /**
+   * Returns {@code value} if zero or positive.
+   *
+   * @param field the field name for the message
+   * @param value the value
+   * @return the value
+   * @throws IllegalArgumentException {@code "FIELD must not be negative but was VALUE"}
+   * @throws NullPointerException if value is null
+   */
+  public static Duration requireNonNegative(String field, Duration value) {
+    Objects.requireNonNull(value, field);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(field + " must not be negative but was " + value);
+    }
+    return value;
+  }
 }

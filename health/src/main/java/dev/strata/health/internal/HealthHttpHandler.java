@@ -1,28 +1,26 @@
 package dev.strata.health.internal;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.strata.health.DetailsVisibility;
 import dev.strata.health.HealthGroup;
 import dev.strata.health.HealthRegistry;
 import dev.strata.health.HealthReport;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes health requests to the registry and writes the response once the checks complete, on the
- * server's executor, so no request thread waits for a check. Thread-safe.
+ * Routes parsed health requests to the registry and formats the response once the checks complete,
+ * on the response executor, so no thread waits for a check. Thread-safe.
  */
-public final class HealthHttpHandler implements HttpHandler {
+public final class HealthHttpHandler {
 
   private static final Logger log = LoggerFactory.getLogger(HealthHttpHandler.class);
 
@@ -60,21 +58,24 @@ public final class HealthHttpHandler implements HttpHandler {
     this.responseExecutor = responseExecutor;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) throws IOException {
+  /**
+   * Handles one request; {@code reply} is called exactly once with the complete response, on the
+   * calling thread or later on the response executor.
+   *
+   * @param request the parsed request head
+   * @param reply receives the response bytes
+   */
+  public void handle(HttpRequestHead request, Consumer<byte[]> reply) {
     try {
-      route(exchange);
-    } catch (RuntimeException | IOException e) {
-      log.warn("health request {} failed", exchange.getRequestURI().getRawPath(), e);
-      exchange.close();
+      route(request, reply);
+    } catch (RuntimeException e) {
+      log.warn("health request {} failed", request.rawPath(), e);
+      reply.accept(HttpResponseBytes.error(503, "health check failed", null, false));
     }
   }
 
-  private void route(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getRawPath();
-    if (path == null || path.isEmpty()) {
-      path = "/";
-    }
+  private void route(HttpRequestHead request, Consumer<byte[]> reply) {
+    String path = request.rawPath();
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
@@ -88,41 +89,53 @@ public final class HealthHttpHandler implements HttpHandler {
     } else {
       knownPath = false;
     }
-    if (!knownPath) {
-      sendError(exchange, 404, "not found");
-      return;
-    }
-    String method = exchange.getRequestMethod();
+    String method = request.method();
     boolean head = method.equals("HEAD");
-    if (!head && !method.equals("GET")) {
-      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-      sendError(exchange, 405, "method not allowed");
+    if (!knownPath) {
+      reply.accept(HttpResponseBytes.error(404, "not found", null, head));
       return;
     }
-    boolean text = wantsText(exchange);
-    boolean showDetails = showDetails(exchange);
+    if (!head && !method.equals("GET")) {
+      reply.accept(HttpResponseBytes.error(405, "method not allowed", "GET, HEAD", false));
+      return;
+    }
+    boolean text = wantsText(request);
+    boolean showDetails = showDetails(request);
     CompletableFuture<HealthReport> pending;
     try {
       pending = registry.checkAsync(group);
     } catch (IllegalStateException closed) {
-      sendError(exchange, 503, "health registry is closed");
+      reply.accept(HttpResponseBytes.error(503, "health registry is closed", null, head));
       return;
     }
-    pending.whenCompleteAsync(
-        (report, failure) -> {
-          try {
-            if (failure != null) {
-              log.warn("health check failed unexpectedly", failure);
-              sendError(exchange, 503, "health check failed");
-            } else {
-              sendReport(exchange, report, text, showDetails, head);
-            }
-          } catch (IOException | RuntimeException e) {
-            log.debug("could not write health response", e);
-            exchange.close();
-          }
-        },
-        responseExecutor);
+    try {
+      pending.whenCompleteAsync(
+          (report, failure) -> reply.accept(response(report, failure, text, showDetails, head)),
+          responseExecutor);
+    } catch (RejectedExecutionException busy) {
+      // the response executor is saturated or stopping: answer on the completing thread
+      pending.whenComplete(
+          (report, failure) -> reply.accept(response(report, failure, text, showDetails, head)));
+    }
+  }
+
+  private static byte[] response(
+      @Nullable HealthReport report,
+      @Nullable Throwable failure,
+      boolean text,
+      boolean details,
+      boolean head) {
+    if (failure != null || report == null) {
+      log.warn("health check failed unexpectedly", failure);
+      return HttpResponseBytes.error(503, "health check failed", null, head);
+    }
+    String body = text ? report.toText(details) : report.toJson(details);
+    return HttpResponseBytes.format(
+        report.status().isServing() ? 200 : 503,
+        text ? TEXT : JSON,
+        null,
+        body.getBytes(StandardCharsets.UTF_8),
+        head);
   }
 
   private @Nullable HealthGroup group(String segment) {
@@ -150,8 +163,8 @@ public final class HealthHttpHandler implements HttpHandler {
     return registry.hasGroup(custom) ? custom : null;
   }
 
-  private static boolean wantsText(HttpExchange exchange) {
-    String query = exchange.getRequestURI().getRawQuery();
+  private static boolean wantsText(HttpRequestHead request) {
+    String query = request.rawQuery();
     if (query != null) {
       for (String param : query.split("&")) {
         if (param.equals("format=text")) {
@@ -162,7 +175,7 @@ public final class HealthHttpHandler implements HttpHandler {
         }
       }
     }
-    String accept = exchange.getRequestHeaders().getFirst("Accept");
+    String accept = request.header("accept");
     if (accept == null) {
       return false;
     }
@@ -170,7 +183,7 @@ public final class HealthHttpHandler implements HttpHandler {
     return a.contains("text/plain") && !a.contains("application/json");
   }
 
-  private boolean showDetails(HttpExchange exchange) {
+  private boolean showDetails(HttpRequestHead request) {
     switch (details) {
       case ALWAYS:
         return true;
@@ -179,7 +192,7 @@ public final class HealthHttpHandler implements HttpHandler {
       default:
         break;
     }
-    String auth = exchange.getRequestHeaders().getFirst("Authorization");
+    String auth = request.header("authorization");
     if (auth == null
         || tokenDigest == null
         || auth.length() <= BEARER.length()
@@ -189,38 +202,6 @@ public final class HealthHttpHandler implements HttpHandler {
     byte[] given = auth.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
     // Comparing fixed-length digests in constant time leaks neither content nor length.
     return MessageDigest.isEqual(sha256(given), tokenDigest);
-  }
-
-  private static void sendReport(
-      HttpExchange exchange, HealthReport report, boolean text, boolean details, boolean head)
-      throws IOException {
-    String body = text ? report.toText(details) : report.toJson(details);
-    send(exchange, report.status().isServing() ? 200 : 503, text ? TEXT : JSON, body, head);
-  }
-
-  private static void sendError(HttpExchange exchange, int code, String message)
-      throws IOException {
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    StringBuilder body = new StringBuilder("{\"error\":");
-    JsonReportWriter.string(body, message);
-    send(exchange, code, JSON, body.append('}').toString(), head);
-  }
-
-  private static void send(
-      HttpExchange exchange, int code, String contentType, String body, boolean head)
-      throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    if (head) {
-      exchange.sendResponseHeaders(code, -1);
-      exchange.close();
-      return;
-    }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(code, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
   }
 
   private static byte[] sha256(byte[] bytes) {

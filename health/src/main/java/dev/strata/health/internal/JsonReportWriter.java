@@ -1,6 +1,6 @@
 package dev.strata.health.internal;
 
-import dev.strata.health.CheckOutcome;
+import dev.strata.health.CheckRun;
 import dev.strata.health.HealthReport;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -36,7 +36,7 @@ public final class JsonReportWriter {
       out.append(",\"uptimeMillis\":").append(report.uptime().toMillis());
       out.append(",\"checks\":{");
       boolean first = true;
-      for (CheckOutcome o : report.checks().values()) {
+      for (CheckRun o : report.checks().values()) {
         if (!first) {
           out.append(',');
         }

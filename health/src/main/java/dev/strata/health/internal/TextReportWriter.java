@@ -1,6 +1,6 @@
 package dev.strata.health.internal;
 
-import dev.strata.health.CheckOutcome;
+import dev.strata.health.CheckRun;
 import dev.strata.health.HealthReport;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +31,7 @@ public final class TextReportWriter {
     }
     out.append("timestamp: ").append(report.timestamp()).append('\n');
     out.append("uptime: ").append(report.uptime().toMillis()).append(" ms\n");
-    for (CheckOutcome o : report.checks().values()) {
+    for (CheckRun o : report.checks().values()) {
       out.append("check ")
           .append(oneLine(o.name()))
           .append(": ")

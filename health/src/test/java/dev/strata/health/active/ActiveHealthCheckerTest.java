@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.strata.health.HealthResult;
+import dev.strata.health.CheckResult;
 import dev.strata.lb.Endpoint;
 import dev.strata.lb.EndpointPool;
 import java.net.InetAddress;
@@ -53,7 +53,7 @@ class ActiveHealthCheckerTest {
     }
 
     @Override
-    public CompletableFuture<HealthResult> probe(Endpoint endpoint, Duration timeout) {
+    public CompletableFuture<CheckResult> probe(Endpoint endpoint, Duration timeout) {
       calls.computeIfAbsent(endpoint.id(), k -> new AtomicInteger()).incrementAndGet();
       AtomicInteger running = inFlight.computeIfAbsent(endpoint.id(), k -> new AtomicInteger());
       maxInFlight.accumulateAndGet(running.incrementAndGet(), Math::max);
@@ -63,7 +63,7 @@ class ActiveHealthCheckerTest {
       return CompletableFuture.supplyAsync(
           () -> {
             running.decrementAndGet();
-            return ok ? HealthResult.up() : HealthResult.down("scripted failure");
+            return ok ? CheckResult.up() : CheckResult.down("scripted failure");
           },
           CompletableFuture.delayedExecutor(5, java.util.concurrent.TimeUnit.MILLISECONDS));
     }
@@ -103,7 +103,7 @@ class ActiveHealthCheckerTest {
   void neverProbesOneEndpointTwiceAtOnceEvenWhenAProbeHangs() {
     EndpointPool pool =
         EndpointPool.of(Endpoint.of("a", "10.0.0.1", 80), Endpoint.of("b", "10.0.0.2", 80));
-    CompletableFuture<HealthResult> hanging = new CompletableFuture<>();
+    CompletableFuture<CheckResult> hanging = new CompletableFuture<>();
     AtomicInteger aStarted = new AtomicInteger();
     AtomicInteger bStarted = new AtomicInteger();
     EndpointProbe probe =
@@ -113,7 +113,7 @@ class ActiveHealthCheckerTest {
             return hanging; // ignores its timeout
           }
           bStarted.incrementAndGet();
-          return CompletableFuture.completedFuture(HealthResult.up());
+          return CompletableFuture.completedFuture(CheckResult.up());
         };
     ActiveHealthChecker checker =
         start(
@@ -129,7 +129,7 @@ class ActiveHealthCheckerTest {
     assertThat(pool.isHealthy("b")).isTrue();
     assertThat(bStarted.get()).isGreaterThanOrEqualTo(3);
 
-    hanging.complete(HealthResult.up());
+    hanging.complete(CheckResult.up());
     await().until(() -> pool.isHealthy("a"));
     assertThat(aStarted.get()).isGreaterThanOrEqualTo(2);
   }

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.strata.health.CheckOutcome;
+import dev.strata.health.CheckResult;
+import dev.strata.health.CheckRun;
 import dev.strata.health.HealthCheckRegistration;
 import dev.strata.health.HealthRegistry;
-import dev.strata.health.HealthResult;
 import dev.strata.health.HealthStatus;
 import dev.strata.testsupport.TestDatabases;
 import java.sql.Connection;
@@ -23,7 +23,7 @@ class JdbcChecksTest {
   @Test
   void dataSourceIsUpOnH2() throws Exception {
     DataSource h2 = TestDatabases.h2(TestDatabases.uniqueName("health"));
-    HealthResult r = DataSourceHealthCheck.of(h2, Duration.ofSeconds(1)).check();
+    CheckResult r = DataSourceHealthCheck.of(h2, Duration.ofSeconds(1)).check();
     assertThat(r.status()).isEqualTo(HealthStatus.UP);
     assertThat(r.details()).containsEntry("database", "H2").containsKey("latencyMillis");
   }
@@ -31,7 +31,7 @@ class JdbcChecksTest {
   @Test
   void dataSourceIsUpOnPostgres() throws Exception {
     DataSource pg = TestDatabases.postgres();
-    HealthResult r = DataSourceHealthCheck.of(pg, Duration.ofSeconds(2)).check();
+    CheckResult r = DataSourceHealthCheck.of(pg, Duration.ofSeconds(2)).check();
     assertThat(r.status()).isEqualTo(HealthStatus.UP);
     assertThat(r.details()).containsEntry("database", "PostgreSQL");
   }
@@ -45,7 +45,7 @@ class JdbcChecksTest {
           HealthCheckRegistration.builder(
                   "db", DataSourceHealthCheck.of(missing, Duration.ofSeconds(1)))
               .build());
-      CheckOutcome db = registry.check().checks().get("db");
+      CheckRun db = registry.check().checks().get("db");
       assertThat(db.status()).isEqualTo(HealthStatus.DOWN);
       assertThat(db.error()).startsWith("org.h2.jdbc.JdbcSQLNonTransientConnectionException");
     }
@@ -72,7 +72,7 @@ class JdbcChecksTest {
   void hikariReportsPoolStateAndWaitingThreadsMakeItDegraded() throws Exception {
     try (HikariDataSource ds = hikari(1)) {
       HikariHealthCheck check = HikariHealthCheck.of(ds, Duration.ofSeconds(1));
-      HealthResult idle = check.check();
+      CheckResult idle = check.check();
       assertThat(idle.status()).isEqualTo(HealthStatus.UP);
       assertThat(idle.details())
           .containsEntry("pool", "health-test")
@@ -93,7 +93,7 @@ class JdbcChecksTest {
                   }
                 });
         await().until(() -> ds.getHikariPoolMXBean().getThreadsAwaitingConnection() == 1);
-        HealthResult saturated = check.check();
+        CheckResult saturated = check.check();
         assertThat(saturated.status()).isEqualTo(HealthStatus.DEGRADED);
         assertThat(saturated.error())
             .isEqualTo("1 thread(s) waiting for a connection; pool saturated");
@@ -110,7 +110,7 @@ class JdbcChecksTest {
     HikariDataSource ds = hikari(2);
     HikariHealthCheck check = HikariHealthCheck.of(ds, Duration.ofSeconds(1));
     ds.close();
-    HealthResult r = check.check();
+    CheckResult r = check.check();
     assertThat(r.status()).isEqualTo(HealthStatus.DOWN);
     assertThat(r.error()).isEqualTo("connection pool is closed");
   }

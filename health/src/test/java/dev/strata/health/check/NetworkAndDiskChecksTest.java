@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.strata.health.HealthResult;
+import dev.strata.health.CheckResult;
 import dev.strata.health.HealthStatus;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,13 +64,13 @@ class NetworkAndDiskChecksTest {
   void tcpIsUpWhenAConnectionOpensAndDownWhenRefused() throws Exception {
     int closedPort;
     try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      HealthResult up =
+      CheckResult up =
           TcpHealthCheck.of("127.0.0.1", listening.getLocalPort(), Duration.ofSeconds(2)).check();
       assertThat(up.status()).isEqualTo(HealthStatus.UP);
       assertThat(up.details()).containsEntry("host", "127.0.0.1").containsKey("latencyMillis");
       closedPort = listening.getLocalPort();
     }
-    HealthResult down = TcpHealthCheck.of("127.0.0.1", closedPort, Duration.ofSeconds(2)).check();
+    CheckResult down = TcpHealthCheck.of("127.0.0.1", closedPort, Duration.ofSeconds(2)).check();
     assertThat(down.status()).isEqualTo(HealthStatus.DOWN);
     assertThat(down.error())
         .startsWith("cannot connect to 127.0.0.1:" + closedPort + ": java.net.ConnectException");
@@ -88,11 +88,11 @@ class NetworkAndDiskChecksTest {
 
   @Test
   void httpIsUpForAnExpectedStatusAndDownOtherwise() throws Exception {
-    HealthResult ok = HttpHealthCheck.of(uri("/ok")).check();
+    CheckResult ok = HttpHealthCheck.of(uri("/ok")).check();
     assertThat(ok.status()).isEqualTo(HealthStatus.UP);
     assertThat(ok.details()).containsEntry("status", 200).containsKey("latencyMillis");
 
-    HealthResult fail = HttpHealthCheck.of(uri("/fail")).check();
+    CheckResult fail = HttpHealthCheck.of(uri("/fail")).check();
     assertThat(fail.status()).isEqualTo(HealthStatus.DOWN);
     assertThat(fail.error()).isEqualTo("unexpected HTTP status 500 (expected 200-399)");
     assertThat(fail.details()).containsEntry("status", 500);
@@ -110,7 +110,7 @@ class NetworkAndDiskChecksTest {
 
   @Test
   void httpTimesOutAndRefusedConnectionsAreDown() throws Exception {
-    HealthResult slow =
+    CheckResult slow =
         HttpHealthCheck.builder(uri("/slow")).timeout(Duration.ofMillis(200)).build().check();
     assertThat(slow.status()).isEqualTo(HealthStatus.DOWN);
     assertThat(slow.error())
@@ -118,7 +118,7 @@ class NetworkAndDiskChecksTest {
 
     int port = server.getAddress().getPort();
     server.stop(0);
-    HealthResult refused =
+    CheckResult refused =
         HttpHealthCheck.of(URI.create("http://127.0.0.1:" + port + "/ok")).check();
     assertThat(refused.status()).isEqualTo(HealthStatus.DOWN);
     assertThat(refused.error()).contains("ConnectException");
@@ -138,10 +138,10 @@ class NetworkAndDiskChecksTest {
 
   @Test
   void diskSpaceIsDownBelowTheThreshold(@TempDir Path dir) throws Exception {
-    HealthResult up = DiskSpaceHealthCheck.of(dir, 1).check();
+    CheckResult up = DiskSpaceHealthCheck.of(dir, 1).check();
     assertThat(up.status()).isEqualTo(HealthStatus.UP);
     assertThat((Long) up.details().get("usableBytes")).isPositive();
-    HealthResult down = DiskSpaceHealthCheck.of(dir, Long.MAX_VALUE).check();
+    CheckResult down = DiskSpaceHealthCheck.of(dir, Long.MAX_VALUE).check();
     assertThat(down.status()).isEqualTo(HealthStatus.DOWN);
     assertThat(down.error()).endsWith("bytes is below the threshold of " + Long.MAX_VALUE);
     assertThatThrownBy(() -> DiskSpaceHealthCheck.of(dir, -1))

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.strata.health.HealthResult;
+import dev.strata.health.CheckResult;
 import dev.strata.health.HealthStatus;
 import dev.strata.testsupport.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -41,14 +41,14 @@ class RedisHealthCheckTest {
     try (RedisHealthCheck check = RedisHealthCheck.of(redis.uri(), Duration.ofSeconds(1))) {
       // The first connection of a fresh Lettuce client can take longer than the PING timeout on a
       // loaded machine; that is a DOWN result, and the check connects again on its next run.
-      HealthResult up =
+      CheckResult up =
           await()
               .atMost(Duration.ofSeconds(30))
               .until(check::check, result -> result.status() == HealthStatus.UP);
       assertThat((Double) up.details().get("latencyMillis")).isGreaterThan(0.0);
 
       redis.suspend();
-      HealthResult down = check.check();
+      CheckResult down = check.check();
       assertThat(down.status()).isEqualTo(HealthStatus.DOWN);
       assertThat(down.error()).isEqualTo("PING timed out after 1000ms");
 
@@ -88,7 +88,7 @@ class RedisHealthCheckTest {
     }
     try (RedisHealthCheck check =
         RedisHealthCheck.of("redis://127.0.0.1:" + port, Duration.ofMillis(500))) {
-      HealthResult r = check.check();
+      CheckResult r = check.check();
       assertThat(r.status()).isEqualTo(HealthStatus.DOWN);
       assertThat(r.error()).startsWith("cannot connect to Redis: ");
     }

@@ -11,9 +11,10 @@ package dev.strata.lb.internal;
  * @param slowStartActive whether some member is inside its slow-start window
  * @param available the number of healthy, non-ejected members
  * @param ejected the number of ejected members
+ * @param draining the number of draining members (never picked, not even in panic mode)
  * @param everyMemberUsable whether every member may be picked without a check: none is unhealthy or
- *     ejected (or panic mode is on) and no slow-start window is open, so selectors may skip the
- *     per-member {@link #usable} and admission checks
+ *     ejected (or panic mode is on), none is draining and no slow-start window is open, so
+ *     selectors may skip the per-member {@link #usable} and admission checks
  */
 public record Availability(
     long version,
@@ -23,10 +24,11 @@ public record Availability(
     boolean slowStartActive,
     int available,
     int ejected,
+    int draining,
     boolean everyMemberUsable) {
 
-  /** Whether a member may be picked now: in panic mode every member may. */
+  /** Whether a member may be picked now: in panic mode every member may, except a draining one. */
   public boolean usable(Member member, long nowNanos) {
-    return panic || member.available(nowNanos);
+    return panic ? draining == 0 || !member.draining() : member.available(nowNanos);
   }
 }

@@ -29,6 +29,8 @@ public final class Member {
 
   private volatile Endpoint endpoint;
   private volatile boolean healthy = true;
+  private volatile boolean draining;
+  private volatile long drainDeadlineNanos = Long.MAX_VALUE;
   private volatile long availableSinceNanos;
 
   @SuppressWarnings("unused") // accessed through IN_FLIGHT
@@ -111,7 +113,32 @@ public final class Member {
 
   /** Returns whether the member may receive traffic at {@code nowNanos} outside panic mode. */
   public boolean available(long nowNanos) {
-    return healthy && ejectedUntilNanos <= nowNanos;
+    return healthy && !draining && ejectedUntilNanos <= nowNanos;
+  }
+
+  /** Returns whether the member is draining: no new picks, even in panic mode. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Returns when a draining member leaves the pool at the latest. */
+  public long drainDeadlineNanos() {
+    return drainDeadlineNanos;
+  }
+
+  /**
+   * Starts draining; the caller holds the pool's lock.
+   *
+   * @param deadlineNanos when the member leaves the pool even with requests in flight
+   * @return whether it was not draining before
+   */
+  public boolean startDraining(long deadlineNanos) {
+    if (draining) {
+      return false;
+    }
+    drainDeadlineNanos = deadlineNanos;
+    draining = true;
+    return true;
   }
 
   /** Returns the number of selected requests not yet completed. */

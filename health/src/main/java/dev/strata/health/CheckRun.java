@@ -7,23 +7,23 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The latest result of one registered check as it appears in a {@link HealthReport}: the check's
- * own status, whether it is critical, how long its run took, when that run finished, its details
- * and its error.
+ * The registry's record of the latest run of one registered check, as it appears in a {@link
+ * HealthReport}: the check's name, whether it is critical, how long the run took and when it
+ * finished, around the {@link CheckResult} the check returned (its status, details and error).
  *
  * <p>Immutable and thread-safe. The status is the check's own; how it counts in the aggregate is
  * {@link #aggregateStatus()} (a non-critical DOWN counts as DEGRADED).
  */
-public final class CheckOutcome {
+public final class CheckRun {
 
   private final String name;
-  private final HealthResult result;
+  private final CheckResult result;
   private final boolean critical;
   private final Duration duration;
   private final Instant checkedAt;
 
   /**
-   * Creates an outcome.
+   * Creates a record of a run.
    *
    * @param name the check's name, not null
    * @param result what the run found, not null
@@ -31,8 +31,8 @@ public final class CheckOutcome {
    * @param duration how long the run took (the timeout for a run that timed out), not null
    * @param checkedAt when the run finished or was given up, not null
    */
-  public CheckOutcome(
-      String name, HealthResult result, boolean critical, Duration duration, Instant checkedAt) {
+  public CheckRun(
+      String name, CheckResult result, boolean critical, Duration duration, Instant checkedAt) {
     this.name = Objects.requireNonNull(name, "name");
     this.result = Objects.requireNonNull(result, "result");
     this.critical = critical;
@@ -74,7 +74,7 @@ public final class CheckOutcome {
    *
    * @return the result, never null
    */
-  public HealthResult result() {
+  public CheckResult result() {
     return result;
   }
 
@@ -125,7 +125,7 @@ public final class CheckOutcome {
 
   @Override
   public String toString() {
-    return "CheckOutcome{name="
+    return "CheckRun{name="
         + name
         + ", "
         + result

@@ -1,5 +1,6 @@
-package dev.strata.health.internal;
+package dev.strata.health.active.internal;
 
+import dev.strata.health.internal.DaemonThreadFactory;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 

@@ -1,7 +1,8 @@
-package dev.strata.health.internal;
+package dev.strata.health.active.internal;
 
-import dev.strata.health.HealthResult;
+import dev.strata.health.CheckResult;
 import dev.strata.health.active.EndpointProbe;
+import dev.strata.health.internal.UriRedaction;
 import dev.strata.lb.Endpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,7 +53,7 @@ public final class HttpEndpointProbe implements EndpointProbe {
   }
 
   @Override
-  public CompletionStage<HealthResult> probe(Endpoint endpoint, Duration timeout) {
+  public CompletionStage<CheckResult> probe(Endpoint endpoint, Duration timeout) {
     String host = endpoint.address().getHostString();
     String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     URI uri = URI.create("http://" + authority + ":" + endpoint.address().getPort() + path);
@@ -62,14 +63,17 @@ public final class HttpEndpointProbe implements EndpointProbe {
         .handle(
             (response, failure) -> {
               if (failure != null) {
-                return HealthResult.down(
-                    "GET " + uri + " failed: " + HealthResult.describe(failure));
+                return CheckResult.down(
+                    "GET "
+                        + UriRedaction.redact(uri)
+                        + " failed: "
+                        + CheckResult.describe(failure));
               }
               int status = response.statusCode();
               if (status < minStatus || status > maxStatus) {
-                return HealthResult.down(
+                return CheckResult.down(
                     "GET "
-                        + uri
+                        + UriRedaction.redact(uri)
                         + " answered "
                         + status
                         + " (expected "
@@ -78,12 +82,17 @@ public final class HttpEndpointProbe implements EndpointProbe {
                         + maxStatus
                         + ")");
               }
-              return HealthResult.up();
+              return CheckResult.up();
             });
   }
 
   @Override
   public String toString() {
-    return "http GET " + path + " expecting " + minStatus + "-" + maxStatus;
+    return "http GET "
+        + UriRedaction.redactIn("http://h" + path).substring(8)
+        + " expecting "
+        + minStatus
+        + "-"
+        + maxStatus;
   }
 }

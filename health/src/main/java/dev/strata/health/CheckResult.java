@@ -1,5 +1,6 @@
 package dev.strata.health;
 
+import dev.strata.health.internal.UriRedaction;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,22 +10,23 @@ import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one execution of a {@link HealthCheck} found: a status, details (for example a latency or
- * pool sizes) and, when something failed, an error message.
+ * What a {@link HealthCheck} returns from one call: a status, details (for example a latency or
+ * pool sizes) and, when something failed, an error message. It knows nothing of the check's name,
+ * timing or criticality; the registry wraps it in a {@link CheckRun} for the {@link HealthReport}.
  *
  * <p>Immutable and thread-safe. Detail keys are non-null strings in insertion order; detail values
  * are rendered to JSON as strings, numbers, booleans, nested maps or lists (anything else is
  * rendered with {@code toString()}); a null detail value is rendered as JSON {@code null}.
  */
-public final class HealthResult {
+public final class CheckResult {
 
-  private static final HealthResult UP = new HealthResult(HealthStatus.UP, Map.of(), null);
+  private static final CheckResult UP = new CheckResult(HealthStatus.UP, Map.of(), null);
 
   private final HealthStatus status;
   private final Map<String, @Nullable Object> details;
   private final @Nullable String error;
 
-  private HealthResult(
+  private CheckResult(
       HealthStatus status, Map<String, @Nullable Object> details, @Nullable String error) {
     this.status = status;
     this.details = details;
@@ -40,12 +42,12 @@ public final class HealthResult {
    * @return the result
    * @throws NullPointerException if {@code status}, {@code details} or a detail key is null
    */
-  public static HealthResult of(
+  public static CheckResult of(
       HealthStatus status,
       Map<String, ? extends @Nullable Object> details,
       @Nullable String error) {
     Objects.requireNonNull(status, "status");
-    return new HealthResult(status, copy(details), error);
+    return new CheckResult(status, copy(details), error);
   }
 
   /**
@@ -53,7 +55,7 @@ public final class HealthResult {
    *
    * @return the shared UP result
    */
-  public static HealthResult up() {
+  public static CheckResult up() {
     return UP;
   }
 
@@ -63,7 +65,7 @@ public final class HealthResult {
    * @param details details, copied; not null
    * @return the result
    */
-  public static HealthResult up(Map<String, ? extends @Nullable Object> details) {
+  public static CheckResult up(Map<String, ? extends @Nullable Object> details) {
     return of(HealthStatus.UP, details, null);
   }
 
@@ -74,7 +76,7 @@ public final class HealthResult {
    * @param details details, copied; not null
    * @return the result
    */
-  public static HealthResult degraded(
+  public static CheckResult degraded(
       String reason, Map<String, ? extends @Nullable Object> details) {
     return of(HealthStatus.DEGRADED, details, Objects.requireNonNull(reason, "reason"));
   }
@@ -85,7 +87,7 @@ public final class HealthResult {
    * @param error what failed, not null
    * @return the result
    */
-  public static HealthResult down(String error) {
+  public static CheckResult down(String error) {
     return of(HealthStatus.DOWN, Map.of(), Objects.requireNonNull(error, "error"));
   }
 
@@ -96,7 +98,7 @@ public final class HealthResult {
    * @param details details, copied; not null
    * @return the result
    */
-  public static HealthResult down(String error, Map<String, ? extends @Nullable Object> details) {
+  public static CheckResult down(String error, Map<String, ? extends @Nullable Object> details) {
     return of(HealthStatus.DOWN, details, Objects.requireNonNull(error, "error"));
   }
 
@@ -107,13 +109,15 @@ public final class HealthResult {
    * @param failure the failure, not null
    * @return the result
    */
-  public static HealthResult down(Throwable failure) {
+  public static CheckResult down(Throwable failure) {
     return down(describe(failure));
   }
 
   /**
    * Describes a failure as {@code "ClassName: message"} for error messages, unwrapping {@link
-   * ExecutionException} and {@link CompletionException}.
+   * ExecutionException} and {@link CompletionException}. URIs and URLs in the message are shown
+   * without user information, query values or fragment, so a password or token in a URI does not
+   * reach a report or a log.
    *
    * @param failure the failure, not null
    * @return a one-line description
@@ -125,7 +129,9 @@ public final class HealthResult {
       t = t.getCause();
     }
     String message = t.getMessage();
-    return message == null ? t.getClass().getName() : t.getClass().getName() + ": " + message;
+    return message == null
+        ? t.getClass().getName()
+        : t.getClass().getName() + ": " + UriRedaction.redactIn(message);
   }
 
   /**
@@ -135,11 +141,11 @@ public final class HealthResult {
    * @param value the value, may be null
    * @return a new result
    */
-  public HealthResult withDetail(String key, @Nullable Object value) {
+  public CheckResult withDetail(String key, @Nullable Object value) {
     Objects.requireNonNull(key, "key");
     Map<String, @Nullable Object> copy = new LinkedHashMap<>(details);
     copy.put(key, value);
-    return new HealthResult(status, Collections.unmodifiableMap(copy), error);
+    return new CheckResult(status, Collections.unmodifiableMap(copy), error);
   }
 
   /**
@@ -183,7 +189,7 @@ public final class HealthResult {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof HealthResult r
+    return o instanceof CheckResult r
         && status == r.status
         && details.equals(r.details)
         && Objects.equals(error, r.error);
@@ -196,7 +202,7 @@ public final class HealthResult {
 
   @Override
   public String toString() {
-    return "HealthResult{status="
+    return "CheckResult{status="
         + status
         + (details.isEmpty() ? "" : ", details=" + details)
         + (error == null ? "" : ", error=" + error)

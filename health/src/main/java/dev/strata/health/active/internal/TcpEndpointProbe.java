@@ -1,6 +1,6 @@
-package dev.strata.health.internal;
+package dev.strata.health.active.internal;
 
-import dev.strata.health.HealthResult;
+import dev.strata.health.CheckResult;
 import dev.strata.health.active.EndpointProbe;
 import dev.strata.lb.Endpoint;
 import java.io.IOException;
@@ -22,20 +22,20 @@ public final class TcpEndpointProbe implements EndpointProbe {
   private TcpEndpointProbe() {}
 
   @Override
-  public CompletionStage<HealthResult> probe(Endpoint endpoint, Duration timeout) {
-    CompletableFuture<HealthResult> result = new CompletableFuture<>();
+  public CompletionStage<CheckResult> probe(Endpoint endpoint, Duration timeout) {
+    CompletableFuture<CheckResult> result = new CompletableFuture<>();
     String host = endpoint.address().getHostString();
     int port = endpoint.address().getPort();
     InetSocketAddress address = new InetSocketAddress(host, port);
     if (address.isUnresolved()) {
-      result.complete(HealthResult.down("cannot resolve host " + host));
+      result.complete(CheckResult.down("cannot resolve host " + host));
       return result;
     }
     AsynchronousSocketChannel channel;
     try {
       channel = AsynchronousSocketChannel.open();
     } catch (IOException e) {
-      result.complete(HealthResult.down("cannot open a socket: " + HealthResult.describe(e)));
+      result.complete(CheckResult.down("cannot open a socket: " + CheckResult.describe(e)));
       return result;
     }
     ScheduledFuture<?> timer =
@@ -43,7 +43,7 @@ public final class TcpEndpointProbe implements EndpointProbe {
             .schedule(
                 () -> {
                   if (result.complete(
-                      HealthResult.down(
+                      CheckResult.down(
                           "connect to "
                               + host
                               + ":"
@@ -64,7 +64,7 @@ public final class TcpEndpointProbe implements EndpointProbe {
           public void completed(Void ignored, Void attachment) {
             timer.cancel(false);
             closeQuietly(channel);
-            result.complete(HealthResult.up());
+            result.complete(CheckResult.up());
           }
 
           @Override
@@ -72,13 +72,13 @@ public final class TcpEndpointProbe implements EndpointProbe {
             timer.cancel(false);
             closeQuietly(channel);
             result.complete(
-                HealthResult.down(
+                CheckResult.down(
                     "cannot connect to "
                         + host
                         + ":"
                         + port
                         + ": "
-                        + HealthResult.describe(failure)));
+                        + CheckResult.describe(failure)));
           }
         });
     return result;
