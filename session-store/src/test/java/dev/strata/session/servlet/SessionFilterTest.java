@@ -152,13 +152,13 @@ class SessionFilterTest {
     HttpSessionClient user = loggedInUser();
     String id = user.sessionId();
     clock.advance(IDLE.plusSeconds(1));
-    long expiredBefore = store.statistics().expired();
+    long expiredBefore = store.stats().expired();
     HttpResponse<String> response = user.get(url("/cart"));
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(HttpSessionClient.setCookies(response))
         .singleElement()
         .satisfies(c -> assertThat(c).startsWith("SESSION=;").contains("Max-Age=0"));
-    assertThat(store.statistics().expired()).isEqualTo(expiredBefore + 1);
+    assertThat(store.stats().expired()).isEqualTo(expiredBefore + 1);
     assertThat(user.sessionId()).isNull();
     // A new session is a new id, never the expired one.
     user.get(url("/visit"));
@@ -182,14 +182,14 @@ class SessionFilterTest {
     user.post(url("/cart/add?item=apple"));
     String key = store.sessionKey(user.sessionId());
     raw.hset(key, "a:cart", "j[\"apple\", broken");
-    long failures = store.statistics().decodeFailures();
+    long failures = store.stats().decodeFailures();
 
     HttpResponse<String> cart = user.get(url("/cart"));
     assertThat(cart.statusCode()).isEqualTo(200);
     assertThat(cart.body()).isEmpty();
     assertThat(user.get(url("/get?name=visits")).body()).isEqualTo("1");
     assertThat(raw.hexists(key, "a:cart")).isFalse();
-    assertThat(store.statistics().decodeFailures()).isEqualTo(failures + 1);
+    assertThat(store.stats().decodeFailures()).isEqualTo(failures + 1);
     assertThat(user.post(url("/cart/add?item=pear")).body()).isEqualTo("1");
   }
 
