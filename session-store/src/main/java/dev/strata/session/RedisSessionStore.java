@@ -1,27 +1,34 @@
 package dev.strata.session;
 
+import dev.strata.redis.KeyNamespace;
+import dev.strata.redis.RedisConnection;
+import dev.strata.redis.RedisConnector;
+import dev.strata.redis.RedisSettings;
+import dev.strata.redis.RedisUris;
 import dev.strata.session.internal.DecodeFailureLog;
 import dev.strata.session.internal.LoadedHash;
 import dev.strata.session.internal.PrincipalIndex;
 import dev.strata.session.internal.RedisCalls;
-import dev.strata.session.internal.SessionConnection;
 import dev.strata.session.internal.SessionCounters;
 import dev.strata.session.internal.SessionIdFingerprint;
 import dev.strata.session.internal.SessionIdGenerator;
 import dev.strata.session.internal.SessionKeys;
 import dev.strata.session.internal.SessionScript;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,23 +39,24 @@ import org.slf4j.LoggerFactory;
  * <h2>Key layout</h2>
  *
  * <ul>
- *   <li>{@code <prefix>:{<id>}}: one hash per session with the fields {@code created}, {@code
- *       accessed}, {@code idle} (idle timeout), {@code expires} (absolute expiry), all in epoch
- *       milliseconds, {@code bytes} (encoded size of the attributes), {@code principal} if set, and
- *       {@code a:<name>} per attribute. The key's time-to-live is the earlier of idle and absolute
- *       expiry, computed by the scripts from the stored fields on each access. The id is the key's
- *       hash tag.
- *   <li>{@code <prefix>:principal:<name>}: a sorted set of the principal's session ids scored by
- *       login time; see {@code docs/session-store-security.md} for how it stays consistent.
+ *   <li>{@code <prefix>:s:{<id>}} (the session sub-space of {@link KeyNamespace}): one hash per
+ *       session with the fields {@code created}, {@code accessed}, {@code idle} (idle timeout),
+ *       {@code expires} (absolute expiry), all in epoch milliseconds, {@code bytes} (encoded size
+ *       of the attributes), {@code principal} if set, and {@code a:<name>} per attribute. The key's
+ *       time-to-live is the earlier of idle and absolute expiry, computed by the scripts from the
+ *       stored fields on each access. The id is the key's hash tag.
+ *   <li>{@code <prefix>:s:p:<name>}: a sorted set of the principal's session ids scored by login
+ *       time; see {@code docs/session-store-security.md} for how it stays consistent.
  * </ul>
  *
- * <p>Loading is one HGETALL whose reply is checked against the session's timestamps, so an expired
- * session is never returned even before Redis deletes it; a live session's idle expiry is then slid
- * by a small Lua script sent without waiting for its reply. Saving and renaming are each one Lua
- * script on the session key, run with EVALSHA (falling back to EVAL when the script is not cached);
- * a save writes only the changed attributes and never recreates a session that is gone. On a
- * standalone Redis the save script also maintains the principal index and the per-principal cap; in
- * a cluster that takes a second step (see {@code docs/session-store-security.md}).
+ * <p>Loading is one Lua script that reads the hash and, if the session is live by its stored
+ * timestamps, records the access and slides its idle expiry; the reply is checked against the same
+ * timestamps, so an expired session is never returned even before Redis deletes it. Saving and
+ * renaming are each one Lua script on the session key, run with EVALSHA (falling back to EVAL when
+ * the script is not cached); a save writes only the changed attributes and never recreates a
+ * session that is gone. On a standalone Redis the save script also maintains the principal index
+ * and the per-principal cap; in a cluster that takes a second step (see {@code
+ * docs/session-store-security.md}).
  *
  * <h2>Changing the id in Redis Cluster</h2>
  *
@@ -66,6 +74,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisSessionStore implements SessionStore {
 
+  private static final RedisCodec<String, byte[]> CODEC =
+      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
 
   private final SessionKeys keys;
@@ -75,16 +85,21 @@ public final class RedisSessionStore implements SessionStore {
   private final Clock clock;
   private final SessionWriter writer;
   private final SessionIdGenerator ids = new SessionIdGenerator();
-  private final StatefulConnection<String, byte[]> connection;
+  private final RedisConnector connector;
+  private final boolean ownsConnector;
+  private final RedisConnection<String, byte[]> connection;
   private final RedisClusterAsyncCommands<String, byte[]> commands;
   private final RedisCalls calls;
   private final PrincipalIndex index;
-  private final @Nullable AutoCloseable ownedClient;
   private final SessionCounters counters = new SessionCounters();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RedisSessionStore(Builder b, SessionConnection c) {
-    this.keys = SessionKeys.under(b.keyPrefix);
+  private RedisSessionStore(
+      Builder b,
+      RedisConnector connector,
+      boolean ownsConnector,
+      RedisConnection<String, byte[]> connection) {
+    this.keys = SessionKeys.in(KeyNamespace.of(b.keyPrefix));
     this.idleMillis = b.idleTimeout.toMillis();
     this.maxLifetimeMillis = b.maxLifetime.toMillis();
     this.settings =
@@ -95,17 +110,20 @@ public final class RedisSessionStore implements SessionStore {
             maxLifetimeMillis,
             new DecodeFailureLog(counters));
     this.clock = b.clock;
-    this.connection = c.connection();
-    this.commands = c.commands();
+    this.connector = connector;
+    this.ownsConnector = ownsConnector;
+    this.connection = connection;
+    this.commands = connection.async();
     this.calls =
-        new RedisCalls(commands, b.commandTimeout, counters, SessionStoreUnavailableException::new);
+        new RedisCalls(
+            commands, b.commandTimeout, counters, SessionStoreUnavailableException::new, connector);
+    boolean cluster = connection.isCluster();
     this.index =
         new PrincipalIndex(
-            calls, keys, !c.cluster(), b.maxSessionsPerPrincipal, maxLifetimeMillis, counters);
-    this.ownedClient = c.ownedClient();
+            calls, keys, !cluster, b.maxSessionsPerPrincipal, maxLifetimeMillis, counters);
     this.writer =
         new SessionWriter(
-            keys, settings, calls, index, counters, clock, ids, c.cluster(), b.rotateIdOnLogin);
+            keys, settings, calls, index, counters, clock, ids, cluster, b.rotateIdOnLogin);
   }
 
   /**
@@ -116,7 +134,18 @@ public final class RedisSessionStore implements SessionStore {
    * @return a new builder
    */
   public static Builder builder(RedisClient client) {
-    return new Builder(Objects.requireNonNull(client, "client"), null, null, null);
+    return new Builder(RedisConnector.of(Objects.requireNonNull(client, "client")), true);
+  }
+
+  /**
+   * Starts a builder for a store on a connector the caller owns (and closes after the store): the
+   * store opens its own connection under the connector's policy and closes only that connection.
+   *
+   * @param connector the connector, shared with other Strata components
+   * @return a new builder
+   */
+  public static Builder builder(RedisConnector connector) {
+    return new Builder(Objects.requireNonNull(connector, "connector"), false);
   }
 
   /**
@@ -126,18 +155,22 @@ public final class RedisSessionStore implements SessionStore {
    * @return a new builder
    */
   public static Builder builder(RedisClusterClient client) {
-    return new Builder(null, Objects.requireNonNull(client, "client"), null, null);
+    return new Builder(RedisConnector.of(Objects.requireNonNull(client, "client")), true);
   }
 
   /**
    * Starts a builder for a store on a standalone Redis at {@code uri} ({@code redis://host:port} or
-   * {@code rediss://...}); the store creates its client and closes it on {@link #close()}.
+   * {@code rediss://...}) under the default {@link RedisSettings} policy; the store creates its
+   * client and closes it on {@link #close()}. For credentials from a supplier, TLS or Sentinel,
+   * make a {@link RedisConnector} from {@link RedisSettings} and use {@link
+   * #builder(RedisConnector)}.
    *
    * @param uri the Redis URI
    * @return a new builder
    */
   public static Builder builder(String uri) {
-    return new Builder(null, null, Objects.requireNonNull(uri, "uri"), null);
+    Objects.requireNonNull(uri, "uri");
+    return new Builder(timeout -> RedisSettings.builder(uri).commandTimeout(timeout).build());
   }
 
   /**
@@ -148,7 +181,9 @@ public final class RedisSessionStore implements SessionStore {
    * @return a new builder
    */
   public static Builder clusterBuilder(List<String> seedUris) {
-    return new Builder(null, null, null, List.copyOf(seedUris));
+    List<String> seeds = List.copyOf(seedUris);
+    return new Builder(
+        timeout -> RedisSettings.clusterBuilder(seeds).commandTimeout(timeout).build());
   }
 
   @Override
@@ -176,38 +211,21 @@ public final class RedisSessionStore implements SessionStore {
     long start = System.nanoTime();
     long now = clock.millis();
     String key = keys.session(id);
-    Map<String, byte[]> hash = calls.await(commands.hgetall(key), "load");
+    List<Object> reply =
+        calls.runScript(SessionScript.LOAD, ScriptOutputType.MULTI, new String[] {key}, ascii(now));
+    LoadedHash h = LoadedHash.parse(reply);
     StoredSession session = null;
-    switch (LoadedHash.outcome(hash, now)) {
-      case LIVE -> {
-        LoadedHash h = LoadedHash.parse(hash);
-        if (h.totalBytes() > settings.maxSessionBytes()) {
-          counters.oversizedLoads.increment();
-          LOG.debug(
-              "session {} holds {} bytes of attributes, over maxSessionBytes {}; it may only shrink",
-              SessionIdFingerprint.of(id),
-              h.totalBytes(),
-              settings.maxSessionBytes());
-        }
-        session =
-            new StoredSession(
-                settings,
-                id,
-                false,
-                h.created(),
-                now,
-                Math.min(h.idle(), maxLifetimeMillis),
-                h.expires(),
-                h.principal(),
-                h.attributes(),
-                h.totalBytes());
-        calls.sendIgnoringReply(SessionScript.TOUCH, new String[] {key}, ascii(now));
+    LoadedHash.Outcome outcome = h == null ? null : h.outcome(now);
+    if (h != null && outcome == LoadedHash.Outcome.LIVE) {
+      if (h.totalBytes() > settings.maxSessionBytes()) {
+        counters.oversizedLoads.increment();
       }
-      case EXPIRED -> counters.expired.increment();
-      case GARBLED ->
-          LOG.warn(
-              "session {} has unreadable metadata; treated as absent", SessionIdFingerprint.of(id));
-      case ABSENT -> {}
+      session = StoredSession.loaded(settings, id, now, h);
+    } else if (outcome == LoadedHash.Outcome.EXPIRED) {
+      counters.expired.increment();
+    } else if (outcome == LoadedHash.Outcome.GARBLED) {
+      LOG.warn(
+          "session {} has unreadable metadata; treated as absent", SessionIdFingerprint.of(id));
     }
     counters.loads.increment();
     counters.loadNanos.add(System.nanoTime() - start);
@@ -307,12 +325,8 @@ public final class RedisSessionStore implements SessionStore {
       return;
     }
     connection.close();
-    if (ownedClient != null) {
-      try {
-        ownedClient.close();
-      } catch (Exception e) {
-        LOG.warn("closing the session store's Redis client failed", e);
-      }
+    if (ownsConnector) {
+      connector.close();
     }
   }
 
@@ -320,7 +334,7 @@ public final class RedisSessionStore implements SessionStore {
    * Returns the Redis key of a session's hash.
    *
    * @param id the session id
-   * @return {@code <prefix>:{<id>}}
+   * @return {@code <prefix>:s:{<id>}}
    */
   public String sessionKey(String id) {
     return keys.session(id);
@@ -330,7 +344,7 @@ public final class RedisSessionStore implements SessionStore {
    * Returns the Redis key of a principal's session index.
    *
    * @param principal the principal name
-   * @return {@code <prefix>:principal:<principal>}
+   * @return {@code <prefix>:s:p:<principal>}
    */
   public String principalKey(String principal) {
     return keys.principal(principal);
@@ -365,11 +379,10 @@ public final class RedisSessionStore implements SessionStore {
 
     private static final Duration MAX_LIFETIME = Duration.ofDays(366);
 
-    private final @Nullable RedisClient client;
-    private final @Nullable RedisClusterClient clusterClient;
-    private final @Nullable String uri;
-    private final @Nullable List<String> seedUris;
-    private String keyPrefix = "strata:session";
+    private final @Nullable RedisConnector connector;
+    private final boolean ownsConnector;
+    private final @Nullable Function<Duration, RedisSettings> settings;
+    private String keyPrefix = KeyNamespace.DEFAULT_KEY_PREFIX;
     private Duration idleTimeout = Duration.ofMinutes(30);
     private Duration maxLifetime = Duration.ofHours(12);
     private Duration commandTimeout = Duration.ofSeconds(2);
@@ -380,19 +393,21 @@ public final class RedisSessionStore implements SessionStore {
     private AttributeCodec codec = JsonAttributeCodec.defaults();
     private Clock clock = Clock.systemUTC();
 
-    private Builder(
-        @Nullable RedisClient client,
-        @Nullable RedisClusterClient clusterClient,
-        @Nullable String uri,
-        @Nullable List<String> seedUris) {
-      this.client = client;
-      this.clusterClient = clusterClient;
-      this.uri = uri;
-      this.seedUris = seedUris;
+    private Builder(RedisConnector connector, boolean ownsConnector) {
+      this.connector = connector;
+      this.ownsConnector = ownsConnector;
+      this.settings = null;
+    }
+
+    private Builder(Function<Duration, RedisSettings> settings) {
+      this.connector = null;
+      this.ownsConnector = true;
+      this.settings = settings;
     }
 
     /**
-     * Sets the prefix of every key; default {@code strata:session}. Must not contain braces.
+     * Sets the key prefix of the shared {@link KeyNamespace}; default {@code strata}. Sessions are
+     * kept under {@code <prefix>:s:{<id>}} and principal indexes under {@code <prefix>:s:p:<name>}.
      *
      * @param keyPrefix the prefix
      * @return this builder
@@ -513,13 +528,7 @@ public final class RedisSessionStore implements SessionStore {
      * @throws SessionStoreUnavailableException if Redis cannot be reached
      */
     public RedisSessionStore build() {
-      if (keyPrefix == null
-          || keyPrefix.isEmpty()
-          || keyPrefix.indexOf('{') >= 0
-          || keyPrefix.indexOf('}') >= 0) {
-        throw new IllegalArgumentException(
-            "keyPrefix must be non-empty and free of braces but was '" + keyPrefix + "'");
-      }
+      KeyNamespace.of(keyPrefix);
       requirePositive("idleTimeout", idleTimeout);
       requirePositive("maxLifetime", maxLifetime);
       requirePositive("commandTimeout", commandTimeout);
@@ -553,26 +562,22 @@ public final class RedisSessionStore implements SessionStore {
       }
       Objects.requireNonNull(codec, "codec must not be null");
       Objects.requireNonNull(clock, "clock must not be null");
+      RedisConnector c =
+          connector != null
+              ? connector
+              : RedisConnector.create(Objects.requireNonNull(settings).apply(commandTimeout));
       try {
-        return connect();
-      } catch (io.lettuce.core.RedisException e) {
-        throw new SessionStoreUnavailableException(
-            "session store cannot connect to Redis: " + e.getMessage(), e);
+        return new RedisSessionStore(this, c, ownsConnector, c.connect(CODEC, commandTimeout));
+      } catch (RuntimeException e) {
+        if (ownsConnector) {
+          c.close();
+        }
+        if (e instanceof io.lettuce.core.RedisException) {
+          throw new SessionStoreUnavailableException(
+              "session store cannot connect to Redis: " + RedisUris.describe(e), e);
+        }
+        throw e;
       }
-    }
-
-    private RedisSessionStore connect() {
-      SessionConnection c;
-      if (client != null) {
-        c = SessionConnection.of(client, commandTimeout);
-      } else if (clusterClient != null) {
-        c = SessionConnection.of(clusterClient, commandTimeout);
-      } else if (uri != null) {
-        c = SessionConnection.toUri(uri, commandTimeout);
-      } else {
-        c = SessionConnection.toCluster(Objects.requireNonNull(seedUris), commandTimeout);
-      }
-      return new RedisSessionStore(this, c);
     }
 
     private static void requireAtMost(String field, Duration value, Duration max) {

@@ -63,6 +63,29 @@ final class StoredSession implements Session {
     this.totalBytes = totalBytes;
   }
 
+  /**
+   * Returns the working copy of a live session just loaded at {@code now}.
+   *
+   * @param settings the store's settings
+   * @param id the session id
+   * @param now the access time
+   * @param h the parsed hash
+   * @return the session
+   */
+  static StoredSession loaded(SessionSettings settings, String id, long now, LoadedHash h) {
+    return new StoredSession(
+        settings,
+        id,
+        false,
+        h.created(),
+        now,
+        Math.min(h.idle(), settings.maxIdleMillis()),
+        h.expires(),
+        h.principal(),
+        h.attributes(),
+        h.totalBytes());
+  }
+
   @Override
   public String getId() {
     return id;

@@ -1,7 +1,7 @@
 package dev.strata.session.internal;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import dev.strata.redis.LogThrottle;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class DecodeFailureLog {
 
   private static final Logger LOG = LoggerFactory.getLogger(DecodeFailureLog.class);
-  private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final SessionCounters counters;
-  private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+  private final LogThrottle throttle = new LogThrottle(Duration.ofSeconds(10));
 
   /**
    * Creates a log that counts into {@code counters}.
@@ -38,15 +37,14 @@ public final class DecodeFailureLog {
    */
   public void report(String id, String attribute, RuntimeException error) {
     counters.decodeFailures.increment();
-    long now = System.nanoTime();
-    long last = lastWarnNanos.get();
-    if (now - last >= INTERVAL_NANOS && lastWarnNanos.compareAndSet(last, now)) {
+    if (throttle.permit()) {
       LOG.warn(
-          "skipping undecodable attribute '{}' of session {} (kept in the store): {} (further"
-              + " failures within 10s are logged at debug level; see the decode failure counter)",
+          "skipping undecodable attribute '{}' of session {} (kept in the store): {} ({} more"
+              + " since the last report; within 10s they are logged at debug level)",
           attribute,
           SessionIdFingerprint.of(id),
-          error.toString());
+          error.toString(),
+          throttle.takeSuppressed());
     } else if (LOG.isDebugEnabled()) {
       LOG.debug(
           "skipping undecodable attribute '{}' of session {} (kept in the store): {}",

@@ -1,18 +1,20 @@
 package dev.strata.session.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A session hash as read from Redis (HGETALL), parsed and checked against its own timestamps. Every
- * byte of it is untrusted: metadata that does not parse makes the session absent.
+ * A session hash as read from Redis (the flat field/value reply of HGETALL), parsed. Every byte of
+ * it is untrusted: metadata that does not parse makes the session {@link Outcome#GARBLED}.
  *
- * @param created creation time, epoch millis
- * @param accessed last access, epoch millis
- * @param idle idle timeout, millis
- * @param expires absolute expiry, epoch millis
+ * @param created creation time, epoch millis, or -1 if unreadable
+ * @param accessed last access, epoch millis, or -1 if unreadable
+ * @param idle idle timeout, millis, or -1 if unreadable
+ * @param expires absolute expiry, epoch millis, or -1 if unreadable
  * @param principal the principal, or null
  * @param attributes encoded attribute values by name (without the field prefix); mutable, owned by
  *     the session built from it
@@ -30,12 +32,16 @@ public record LoadedHash(
   /** The prefix of every attribute field. */
   public static final String ATTRIBUTE_FIELD_PREFIX = "a:";
 
+  private static final byte[] CREATED = ascii("created");
+  private static final byte[] ACCESSED = ascii("accessed");
+  private static final byte[] IDLE = ascii("idle");
+  private static final byte[] EXPIRES = ascii("expires");
+  private static final byte[] PRINCIPAL = ascii("principal");
+
   /** What reading a hash found. */
   public enum Outcome {
     /** A live session. */
     LIVE,
-    /** No session (empty hash). */
-    ABSENT,
     /** A session past its idle timeout or absolute expiry. */
     EXPIRED,
     /** A hash whose metadata does not parse. */
@@ -43,58 +49,56 @@ public record LoadedHash(
   }
 
   /**
-   * Returns the outcome of reading {@code hash} at {@code now}: {@link Outcome#LIVE} if {@link
-   * #parse} returns a value.
+   * Parses a flat HGETALL reply: field, value, field, value...
    *
-   * @param hash the HGETALL reply
-   * @param now epoch millis
-   * @return the outcome
+   * @param reply the reply, every element a byte array
+   * @return the parsed hash, or null if the reply is empty (no session)
    */
-  public static Outcome outcome(Map<String, byte[]> hash, long now) {
-    if (hash.isEmpty()) {
-      return Outcome.ABSENT;
+  public static @Nullable LoadedHash parse(List<Object> reply) {
+    int size = reply.size();
+    if (size == 0) {
+      return null;
     }
-    long accessed = parseMillis(hash.get("accessed"));
-    long idle = parseMillis(hash.get("idle"));
-    long expires = parseMillis(hash.get("expires"));
-    if (parseMillis(hash.get("created")) < 0 || accessed < 0 || idle <= 0 || expires < 0) {
-      return Outcome.GARBLED;
-    }
-    return now >= accessed + idle || now >= expires ? Outcome.EXPIRED : Outcome.LIVE;
-  }
-
-  /**
-   * Parses a hash whose {@link #outcome} is {@link Outcome#LIVE}.
-   *
-   * @param hash the HGETALL reply
-   * @return the parsed session
-   */
-  public static LoadedHash parse(Map<String, byte[]> hash) {
-    Map<String, byte[]> attributes = new HashMap<>(Math.max(4, hash.size() * 2));
+    Map<String, byte[]> attributes = new HashMap<>(Math.max(4, size));
     long created = -1;
     long accessed = -1;
     long idle = -1;
     long expires = -1;
     String principal = null;
     long total = 0;
-    for (Map.Entry<String, byte[]> e : hash.entrySet()) {
-      String field = e.getKey();
-      byte[] value = e.getValue();
-      if (field.startsWith(ATTRIBUTE_FIELD_PREFIX)) {
-        attributes.put(field.substring(ATTRIBUTE_FIELD_PREFIX.length()), value);
-        total += utf8Length(field) + value.length;
-      } else {
-        switch (field) {
-          case "created" -> created = parseMillis(value);
-          case "accessed" -> accessed = parseMillis(value);
-          case "idle" -> idle = parseMillis(value);
-          case "expires" -> expires = parseMillis(value);
-          case "principal" -> principal = new String(value, StandardCharsets.UTF_8);
-          default -> {}
-        }
+    for (int i = 0; i + 1 < size; i += 2) {
+      if (!(reply.get(i) instanceof byte[] field) || !(reply.get(i + 1) instanceof byte[] value)) {
+        return new LoadedHash(-1, -1, -1, -1, null, attributes, 0);
+      }
+      if (field.length >= 2 && field[0] == 'a' && field[1] == ':') {
+        attributes.put(new String(field, 2, field.length - 2, StandardCharsets.UTF_8), value);
+        total += field.length + value.length;
+      } else if (Arrays.equals(field, ACCESSED)) {
+        accessed = parseMillis(value);
+      } else if (Arrays.equals(field, IDLE)) {
+        idle = parseMillis(value);
+      } else if (Arrays.equals(field, EXPIRES)) {
+        expires = parseMillis(value);
+      } else if (Arrays.equals(field, CREATED)) {
+        created = parseMillis(value);
+      } else if (Arrays.equals(field, PRINCIPAL)) {
+        principal = new String(value, StandardCharsets.UTF_8);
       }
     }
     return new LoadedHash(created, accessed, idle, expires, principal, attributes, total);
+  }
+
+  /**
+   * Judges the session at {@code now} by its own timestamps.
+   *
+   * @param now epoch millis
+   * @return the outcome
+   */
+  public Outcome outcome(long now) {
+    if (created < 0 || accessed < 0 || idle <= 0 || expires < 0) {
+      return Outcome.GARBLED;
+    }
+    return now >= accessed + idle || now >= expires ? Outcome.EXPIRED : Outcome.LIVE;
   }
 
   /**
@@ -126,11 +130,11 @@ public record LoadedHash(
   /**
    * Parses a non-negative decimal of at most 18 digits.
    *
-   * @param value the bytes, or null
-   * @return the number, or -1 if absent or not such a decimal
+   * @param value the bytes
+   * @return the number, or -1 if not such a decimal
    */
-  public static long parseMillis(byte @Nullable [] value) {
-    if (value == null || value.length == 0 || value.length > 18) {
+  public static long parseMillis(byte[] value) {
+    if (value.length == 0 || value.length > 18) {
       return -1;
     }
     long result = 0;
@@ -141,5 +145,9 @@ public record LoadedHash(
       result = result * 10 + (b - '0');
     }
     return result;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

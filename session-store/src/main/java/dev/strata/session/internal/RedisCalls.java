@@ -1,5 +1,7 @@
 package dev.strata.session.internal;
 
+import dev.strata.redis.RedisConnector;
+import dev.strata.redis.RedisUris;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -10,9 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The session store's way of talking to Redis: commands on one shared connection, each awaited for
@@ -24,13 +23,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisCalls {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisCalls.class);
-
   private final RedisClusterAsyncCommands<String, byte[]> commands;
   private final long timeoutNanos;
   private final Duration timeout;
   private final SessionCounters counters;
   private final BiFunction<String, Throwable, RuntimeException> unavailable;
+  private final RedisConnector connector;
 
   /**
    * Creates the calls.
@@ -39,17 +37,20 @@ public final class RedisCalls {
    * @param timeout how long one call may take
    * @param counters where failures are counted
    * @param unavailable makes the exception thrown when Redis cannot be reached (message, cause)
+   * @param connector counts commands that Lettuce rejected (full queue, disconnected)
    */
   public RedisCalls(
       RedisClusterAsyncCommands<String, byte[]> commands,
       Duration timeout,
       SessionCounters counters,
-      BiFunction<String, Throwable, RuntimeException> unavailable) {
+      BiFunction<String, Throwable, RuntimeException> unavailable,
+      RedisConnector connector) {
     this.commands = commands;
     this.timeout = timeout;
     this.timeoutNanos = timeout.toNanos();
     this.counters = counters;
     this.unavailable = unavailable;
+    this.connector = connector;
   }
 
   /**
@@ -121,36 +122,6 @@ public final class RedisCalls {
   }
 
   /**
-   * Sends a script without waiting for its reply: it goes out on the shared connection ahead of
-   * anything sent next. A failure is counted and logged at debug level only.
-   *
-   * @param script the script
-   * @param keys its keys
-   * @param args its arguments
-   */
-  public void sendIgnoringReply(SessionScript script, String[] keys, byte[]... args) {
-    commands
-        .<Long>evalsha(script.sha1(), ScriptOutputType.INTEGER, keys, args)
-        .whenComplete(
-            (result, error) -> {
-              if (error instanceof RedisNoScriptException) {
-                commands
-                    .<Long>eval(script.body(), ScriptOutputType.INTEGER, keys, args)
-                    .whenComplete((r, e) -> reportIgnored(script, e));
-              } else {
-                reportIgnored(script, error);
-              }
-            });
-  }
-
-  private void reportIgnored(SessionScript script, @Nullable Throwable error) {
-    if (error != null) {
-      counters.failures.increment();
-      LOG.debug("session store {} failed: {}", script.name(), error.toString());
-    }
-  }
-
-  /**
    * Awaits every future in order.
    *
    * @param futures the pending replies
@@ -181,8 +152,10 @@ public final class RedisCalls {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (!(cause instanceof RedisNoScriptException)) {
         counters.failures.increment();
+        connector.countIfRejected(cause);
       }
-      throw unavailable.apply("session store " + what + " failed: " + cause.getMessage(), cause);
+      throw unavailable.apply(
+          "session store " + what + " failed: " + RedisUris.describe(cause), cause);
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();

@@ -1,23 +1,25 @@
 package dev.strata.session.internal;
 
+import dev.strata.redis.KeyNamespace;
+
 /**
- * The Redis keys of the session store: {@code <prefix>:{<id>}} per session (the id is the hash tag,
- * so a renamed key stays in its cluster slot) and {@code <prefix>:principal:<name>} per principal
- * index.
+ * The Redis keys of the session store, in the session sub-space of the shared {@link KeyNamespace}:
+ * {@code <prefix>:s:{<id>}} per session (the id is the hash tag, so a renamed key stays in its
+ * cluster slot) and {@code <prefix>:s:p:<name>} per principal index.
  *
- * @param sessionKeyPrefix everything of a session key before the id, ending in {@code {}
+ * @param sessionKeyPrefix everything of a session key before the id, ending in an opening brace
  * @param principalKeyPrefix everything of an index key before the principal name
  */
 public record SessionKeys(String sessionKeyPrefix, String principalKeyPrefix) {
 
   /**
-   * Returns the keys under a user's prefix.
+   * Returns the keys of the session sub-space of a namespace.
    *
-   * @param prefix a prefix without braces
+   * @param namespace the key namespace
    * @return the key layout
    */
-  public static SessionKeys under(String prefix) {
-    return new SessionKeys(prefix + ":{", prefix + ":principal:");
+  public static SessionKeys in(KeyNamespace namespace) {
+    return new SessionKeys(namespace.sessionKeyPrefix() + '{', namespace.principalIndexKeyPrefix());
   }
 
   /**

@@ -30,24 +30,28 @@ public record SessionScript(String name, String body, String sha1) {
       """;
 
   /**
-   * Slides the idle expiry of a session the caller has just read and found live. KEYS[1] session
-   * key, ARGV[1] now (epoch millis). The time-to-live is the earlier of now plus the stored idle
-   * timeout and the stored absolute expiry. Writes nothing if the key is gone, so it never
-   * recreates a session. Returns 1 if touched, else 0.
+   * Loads a session and, if it is live by its stored timestamps, records the access and slides its
+   * idle expiry, in one step. KEYS[1] session key, ARGV[1] now (epoch millis). Returns the hash as
+   * HGETALL does (empty if there is no session); the caller judges liveness again from it.
    */
-  public static final SessionScript TOUCH =
+  public static final SessionScript LOAD =
       of(
-          "touch",
+          "load",
           """
-          local m = redis.call('HMGET', KEYS[1], 'idle', 'expires')
-          local idle, expires = tonumber(m[1]), tonumber(m[2])
-          if idle == nil or expires == nil then return 0 end
+          local h = redis.call('HGETALL', KEYS[1])
+          local a, i, e
+          for k = 1, #h, 2 do
+            local f = h[k]
+            if f == 'accessed' then a = tonumber(h[k + 1])
+            elseif f == 'idle' then i = tonumber(h[k + 1])
+            elseif f == 'expires' then e = tonumber(h[k + 1]) end
+          end
           local now = tonumber(ARGV[1])
-          local ttl = math.min(now + idle, expires) - now
-          if ttl < 1 then return 0 end
-          redis.call('HSET', KEYS[1], 'accessed', ARGV[1])
-          redis.call('PEXPIRE', KEYS[1], ttl)
-          return 1
+          if a ~= nil and i ~= nil and e ~= nil and now < a + i and now < e then
+            redis.call('HSET', KEYS[1], 'accessed', ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], string.format('%d', math.min(now + i, e) - now))
+          end
+          return h
           """);
 
   /** Index of the first attribute field in the SAVE script's ARGV (Lua, 1-based). */

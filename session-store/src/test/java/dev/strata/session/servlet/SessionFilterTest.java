@@ -259,6 +259,8 @@ class SessionFilterTest {
     assertThat(newcomer.sessionId()).as("no cookie for a session that was not stored").isNull();
     // Requests that do not touch the session are unaffected.
     assertThat(newcomer.get(url("/nothing")).statusCode()).isEqualTo(404);
+    redis.restart();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(store::isAvailable);
   }
 
   @Test
@@ -386,7 +388,7 @@ class SessionFilterTest {
                   + user.sessionId()
                   + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600");
       assertThat(user.get(declared.baseUri() + "/visit").body()).isEqualTo("old");
-      assertThat(raw.pttl("strata:session:{" + user.sessionId() + "}")).isBetween(1L, 600_000L);
+      assertThat(raw.pttl("strata:s:{" + user.sessionId() + "}")).isBetween(1L, 600_000L);
     }
   }
 }
