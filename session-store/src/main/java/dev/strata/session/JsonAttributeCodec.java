@@ -4,12 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,17 +25,23 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>A JSON value is decoded into a type in one of three ways:
  *
  * <ul>
- *   <li>the attribute name is registered with {@link Builder#attributeType(String, Class)}: always
- *       that type;
+ *   <li>the attribute name is registered with {@link Builder#attributeType(String, Class)}, or with
+ *       a full generic type through {@link Builder#attributeType(String, TypeReference)} or {@link
+ *       Builder#attributeType(String, JavaType)} ({@code Set<String>}, {@code List<Long>}, {@code
+ *       Map<String, Item>}): always that type, checked when the value is set;
  *   <li>the value's class is allowed with {@link Builder#allowType(String, Class)}: the stored
  *       bytes carry the short tag, and only tags on this allow-list are accepted when reading;
  *       {@code Boolean}, {@code Integer}, {@code Long}, {@code Double}, {@code BigDecimal} and
  *       {@code BigInteger} are allowed by default;
- *   <li>a {@link Map} or {@link List} of JSON values with no registration: read back as {@code
- *       LinkedHashMap} / {@code ArrayList} of strings, numbers, booleans, maps and lists.
+ *   <li>a {@link Map} with string keys or a {@link List} with no registration, holding only values
+ *       that JSON gives back with the same type ({@code String}, {@code Boolean}, {@code Integer},
+ *       {@code Double}, and such maps and lists): read back as {@code LinkedHashMap} / {@code
+ *       ArrayList}.
  * </ul>
  *
- * Any other value is refused when it is set, with a message saying how to register it. Stored bytes
+ * Any other value is refused when it is set, with a message saying how to register it: a {@code
+ * Set}, a {@code List<Long>} or an object nested in a collection would otherwise come back as a
+ * list, as integers or as a map, and fail in the application on every later request. Stored bytes
  * of an unknown format or tag, or JSON that does not fit the type, raise {@link
  * AttributeDecodingException}.
  *
@@ -50,16 +59,27 @@ public final class JsonAttributeCodec implements AttributeCodec {
 
   private final ObjectMapper mapper;
   private final Map<String, ObjectReader> readersByAttribute;
-  private final Map<String, Class<?>> typesByAttribute;
+  private final Map<String, JavaType> typesByAttribute;
   private final Map<String, ObjectReader> readersByTag;
   private final Map<Class<?>, byte[]> tagPrefixByType;
   private final ObjectReader naturalReader;
 
   private JsonAttributeCodec(Builder builder) {
     this.mapper = builder.mapper;
-    this.typesByAttribute = Map.copyOf(builder.typesByAttribute);
+    Map<String, JavaType> types = new HashMap<>();
     Map<String, ObjectReader> byAttribute = new HashMap<>();
-    builder.typesByAttribute.forEach((name, type) -> byAttribute.put(name, mapper.readerFor(type)));
+    builder.typesByAttribute.forEach(
+        (name, type) -> {
+          JavaType javaType =
+              type instanceof JavaType j
+                  ? j
+                  : type instanceof TypeReference<?> ref
+                      ? mapper.getTypeFactory().constructType(ref)
+                      : mapper.getTypeFactory().constructType((Class<?>) type);
+          types.put(name, javaType);
+          byAttribute.put(name, mapper.readerFor(javaType));
+        });
+    this.typesByAttribute = Map.copyOf(types);
     this.readersByAttribute = Map.copyOf(byAttribute);
     Map<String, ObjectReader> byTag = new HashMap<>();
     Map<Class<?>, byte[]> prefixes = new HashMap<>();
@@ -106,17 +126,9 @@ public final class JsonAttributeCodec implements AttributeCodec {
     if (value instanceof byte[] bytes) {
       return withFormat(BYTES, bytes);
     }
-    Class<?> registered = typesByAttribute.get(attributeName);
+    JavaType registered = typesByAttribute.get(attributeName);
     if (registered != null) {
-      if (!registered.isInstance(value)) {
-        throw new IllegalArgumentException(
-            "attribute '"
-                + attributeName
-                + "' is registered with type "
-                + registered.getName()
-                + " but the value has type "
-                + value.getClass().getName());
-      }
+      checkRegistered(attributeName, registered, value, 0);
       return withFormat(JSON, write(attributeName, value));
     }
     byte[] tagPrefix = tagPrefixByType.get(value.getClass());
@@ -126,21 +138,109 @@ public final class JsonAttributeCodec implements AttributeCodec {
       System.arraycopy(json, 0, out, tagPrefix.length, json.length);
       return out;
     }
-    if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
+    if (value instanceof Map<?, ?> || value instanceof List<?>) {
+      checkNatural(attributeName, value, value, new IdentityHashMap<>(), 0);
       return withFormat(JSON, write(attributeName, value));
     }
-    throw new IllegalArgumentException(
+    throw unregistered(attributeName, value, value);
+  }
+
+  /** Checks that an unregistered map or list holds only values JSON gives back with their type. */
+  private static void checkNatural(
+      String attributeName,
+      Object root,
+      Object value,
+      IdentityHashMap<Object, Boolean> seen,
+      int depth) {
+    if (value instanceof String
+        || value instanceof Boolean
+        || value instanceof Integer
+        || value instanceof Double) {
+      return;
+    }
+    if (depth > 100 || seen.put(value, Boolean.TRUE) != null) {
+      throw new IllegalArgumentException(
+          "attribute '" + attributeName + "' is nested too deeply or refers to itself");
+    }
+    if (value instanceof List<?> list) {
+      for (Object element : list) {
+        if (element != null) {
+          checkNatural(attributeName, root, element, seen, depth + 1);
+        }
+      }
+    } else if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof String)) {
+          throw unregistered(attributeName, root, e.getKey());
+        }
+        if (e.getValue() != null) {
+          checkNatural(attributeName, root, e.getValue(), seen, depth + 1);
+        }
+      }
+    } else {
+      throw unregistered(attributeName, root, value);
+    }
+    seen.remove(value);
+  }
+
+  private static IllegalArgumentException unregistered(
+      String attributeName, Object value, Object offending) {
+    String where = value == offending ? "" : " (it holds a " + offending.getClass().getName() + ")";
+    return new IllegalArgumentException(
         "attribute '"
             + attributeName
             + "' has type "
             + value.getClass().getName()
-            + " which JsonAttributeCodec may not store; register it with attributeType(\""
+            + where
+            + " which would not come back from JSON with the same type; register its full type"
+            + " with attributeType(\""
             + attributeName
-            + "\", "
-            + value.getClass().getSimpleName()
-            + ".class) or allowType(\"tag\", "
-            + value.getClass().getSimpleName()
+            + "\", new TypeReference<...>() {}) or a class with allowType(\"tag\", "
+            + offending.getClass().getSimpleName()
             + ".class)");
+  }
+
+  /** Checks a value (and the elements of collections, maps and arrays) against its registration. */
+  private static void checkRegistered(
+      String attributeName, JavaType type, Object value, int depth) {
+    if (!type.getRawClass().isInstance(value) && !boxed(type.getRawClass()).isInstance(value)) {
+      throw new IllegalArgumentException(
+          "attribute '"
+              + attributeName
+              + "' is registered with type "
+              + type.toCanonical()
+              + " but "
+              + (depth == 0 ? "the value" : "an element of the value")
+              + " has type "
+              + value.getClass().getName());
+    }
+    if (depth > 3) {
+      return;
+    }
+    JavaType content = type.getContentType();
+    if (content == null || content.getRawClass() == Object.class) {
+      return;
+    }
+    if (value instanceof Collection<?> c) {
+      for (Object element : c) {
+        if (element != null) {
+          checkRegistered(attributeName, content, element, depth + 1);
+        }
+      }
+    } else if (value instanceof Map<?, ?> m) {
+      for (Object element : m.values()) {
+        if (element != null) {
+          checkRegistered(attributeName, content, element, depth + 1);
+        }
+      }
+    }
+  }
+
+  private static Class<?> boxed(Class<?> type) {
+    if (!type.isPrimitive()) {
+      return type;
+    }
+    return java.lang.invoke.MethodType.methodType(type).wrap().returnType();
   }
 
   @Override
@@ -244,7 +344,7 @@ public final class JsonAttributeCodec implements AttributeCodec {
   public static final class Builder {
 
     private ObjectMapper mapper = JsonMapper.builder().build();
-    private final Map<String, Class<?>> typesByAttribute = new LinkedHashMap<>();
+    private final Map<String, Object> typesByAttribute = new LinkedHashMap<>();
     private final Map<String, Class<?>> typesByTag = new LinkedHashMap<>();
 
     private Builder() {
@@ -277,6 +377,33 @@ public final class JsonAttributeCodec implements AttributeCodec {
      * @return this builder
      */
     public Builder attributeType(String name, Class<?> type) {
+      typesByAttribute.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(type));
+      return this;
+    }
+
+    /**
+     * Stores the attribute {@code name} as JSON of a generic type and always reads it back as that
+     * type, for example {@code attributeType("roles", new TypeReference<Set<String>>() {})}. Values
+     * and their elements are checked against the type when set.
+     *
+     * @param name the attribute name
+     * @param type the full value type
+     * @return this builder
+     */
+    public Builder attributeType(String name, TypeReference<?> type) {
+      typesByAttribute.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(type));
+      return this;
+    }
+
+    /**
+     * Stores the attribute {@code name} as JSON of a Jackson type and always reads it back as that
+     * type (see {@link #attributeType(String, TypeReference)}).
+     *
+     * @param name the attribute name
+     * @param type the full value type, made by the mapper's type factory
+     * @return this builder
+     */
+    public Builder attributeType(String name, JavaType type) {
       typesByAttribute.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(type));
       return this;
     }

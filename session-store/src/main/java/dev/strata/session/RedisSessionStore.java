@@ -1,18 +1,21 @@
 package dev.strata.session;
 
+import dev.strata.redis.KeyNamespace;
+import dev.strata.redis.RedisConnection;
+import dev.strata.redis.RedisConnector;
+import dev.strata.redis.RedisSettings;
+import dev.strata.redis.RedisUris;
+import dev.strata.session.internal.DecodeFailureLog;
+import dev.strata.session.internal.LoadedHash;
+import dev.strata.session.internal.PrincipalIndex;
+import dev.strata.session.internal.RedisCalls;
+import dev.strata.session.internal.SessionCounters;
 import dev.strata.session.internal.SessionIdFingerprint;
 import dev.strata.session.internal.SessionIdGenerator;
+import dev.strata.session.internal.SessionKeys;
 import dev.strata.session.internal.SessionScript;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -21,17 +24,11 @@ import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,25 +39,24 @@ import org.slf4j.LoggerFactory;
  * <h2>Key layout</h2>
  *
  * <ul>
- *   <li>{@code <prefix>:{<id>}}: one hash per session with the fields {@code created}, {@code
- *       accessed}, {@code idle} (idle timeout), {@code expires} (absolute expiry), all in epoch
- *       milliseconds, {@code principal} if set, and {@code a:<name>} per attribute. The key's
- *       time-to-live is the earlier of idle and absolute expiry, refreshed on each access. The id
- *       is the key's hash tag.
- *   <li>{@code <prefix>:principal:<name>}: a sorted set of the principal's session ids scored by
- *       absolute expiry. Entries past their score are removed with ZREMRANGEBYSCORE and entries
- *       whose session is gone are removed when the set is read; the set itself expires after the
- *       maximum lifetime. No keyspace notifications are used.
+ *   <li>{@code <prefix>:s:{<id>}} (the session sub-space of {@link KeyNamespace}): one hash per
+ *       session with the fields {@code created}, {@code accessed}, {@code idle} (idle timeout),
+ *       {@code expires} (absolute expiry), all in epoch milliseconds, {@code bytes} (encoded size
+ *       of the attributes), {@code principal} if set, and {@code a:<name>} per attribute. The key's
+ *       time-to-live is the earlier of idle and absolute expiry, computed by the scripts from the
+ *       stored fields on each access. The id is the key's hash tag.
+ *   <li>{@code <prefix>:s:p:<name>}: a sorted set of the principal's session ids scored by login
+ *       time; see {@code docs/session-store-security.md} for how it stays consistent.
  * </ul>
  *
- * <p>Loading is one HGETALL whose reply is checked against the session's timestamps, so an expired
- * session is never returned even before Redis deletes it; a live session's idle expiry is then slid
- * by a small Lua script sent without waiting for its reply (it runs before anything this store
- * sends next), so a load costs one round trip. Saving and renaming are each one Lua script on the
- * session key, run with EVALSHA (falling back to EVAL once per node when the script is not cached);
- * a save writes only the changed attributes (HSET/HDEL) and never recreates a session that is gone.
- * Principal-index updates go to a different key (a different cluster slot) and are pipelined beside
- * the script, so they cost no extra round trip.
+ * <p>Loading is one Lua script that reads the hash and, if the session is live by its stored
+ * timestamps, records the access and slides its idle expiry; the reply is checked against the same
+ * timestamps, so an expired session is never returned even before Redis deletes it. Saving and
+ * renaming are each one Lua script on the session key, run with EVALSHA (falling back to EVAL when
+ * the script is not cached); a save writes only the changed attributes and never recreates a
+ * session that is gone. On a standalone Redis the save script also maintains the principal index
+ * and the per-principal cap; in a cluster that takes a second step (see {@code
+ * docs/session-store-security.md}).
  *
  * <h2>Changing the id in Redis Cluster</h2>
  *
@@ -78,58 +74,56 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisSessionStore implements SessionStore {
 
-  static final String ATTRIBUTE_FIELD_PREFIX = "a:";
-  private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
   private static final RedisCodec<String, byte[]> CODEC =
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-  private static final byte[] ONE = {'1'};
-  private static final byte[] ZERO = {'0'};
-  private static final byte[] EMPTY = {};
-  private static final long DECODE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
 
-  private final String keyPrefix;
-  private final String principalKeyPrefix;
+  private final SessionKeys keys;
   private final long idleMillis;
   private final long maxLifetimeMillis;
-  private final long timeoutNanos;
-  private final Duration commandTimeout;
-  private final int maxAttributeBytes;
-  private final long maxSessionBytes;
-  private final int maxSessionsPerPrincipal;
-  private final AttributeCodec codec;
+  private final SessionSettings settings;
   private final Clock clock;
-  private final boolean cluster;
-  private final SessionIdGenerator ids;
-  private final StatefulConnection<String, byte[]> connection;
+  private final SessionWriter writer;
+  private final SessionIdGenerator ids = new SessionIdGenerator();
+  private final RedisConnector connector;
+  private final boolean ownsConnector;
+  private final RedisConnection<String, byte[]> connection;
   private final RedisClusterAsyncCommands<String, byte[]> commands;
-  private final @Nullable AutoCloseable ownedClient;
-  private final SessionStoreStatistics statistics = new SessionStoreStatistics();
-  private final AtomicLong lastDecodeLogNanos =
-      new AtomicLong(System.nanoTime() - DECODE_LOG_INTERVAL_NANOS);
+  private final RedisCalls calls;
+  private final PrincipalIndex index;
+  private final SessionCounters counters = new SessionCounters();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisSessionStore(
       Builder b,
-      StatefulConnection<String, byte[]> connection,
-      RedisClusterAsyncCommands<String, byte[]> commands,
-      boolean cluster,
-      @Nullable AutoCloseable ownedClient) {
-    this.keyPrefix = b.keyPrefix + ":{";
-    this.principalKeyPrefix = b.keyPrefix + ":principal:";
+      RedisConnector connector,
+      boolean ownsConnector,
+      RedisConnection<String, byte[]> connection) {
+    this.keys = SessionKeys.in(KeyNamespace.of(b.keyPrefix));
     this.idleMillis = b.idleTimeout.toMillis();
     this.maxLifetimeMillis = b.maxLifetime.toMillis();
-    this.commandTimeout = b.commandTimeout;
-    this.timeoutNanos = b.commandTimeout.toNanos();
-    this.maxAttributeBytes = b.maxAttributeBytes;
-    this.maxSessionBytes = b.maxSessionBytes;
-    this.maxSessionsPerPrincipal = b.maxSessionsPerPrincipal;
-    this.codec = b.codec;
+    this.settings =
+        new SessionSettings(
+            b.codec,
+            b.maxAttributeBytes,
+            b.maxSessionBytes,
+            maxLifetimeMillis,
+            new DecodeFailureLog(counters));
     this.clock = b.clock;
-    this.cluster = cluster;
-    this.ids = new SessionIdGenerator();
+    this.connector = connector;
+    this.ownsConnector = ownsConnector;
     this.connection = connection;
-    this.commands = commands;
-    this.ownedClient = ownedClient;
+    this.commands = connection.async();
+    this.calls =
+        new RedisCalls(
+            commands, b.commandTimeout, counters, SessionStoreUnavailableException::new, connector);
+    boolean cluster = connection.isCluster();
+    this.index =
+        new PrincipalIndex(
+            calls, keys, !cluster, b.maxSessionsPerPrincipal, maxLifetimeMillis, counters);
+    this.writer =
+        new SessionWriter(
+            keys, settings, calls, index, counters, clock, ids, cluster, b.rotateIdOnLogin);
   }
 
   /**
@@ -140,7 +134,18 @@ public final class RedisSessionStore implements SessionStore {
    * @return a new builder
    */
   public static Builder builder(RedisClient client) {
-    return new Builder(Objects.requireNonNull(client, "client"), null, null, null);
+    return new Builder(RedisConnector.of(Objects.requireNonNull(client, "client")), true);
+  }
+
+  /**
+   * Starts a builder for a store on a connector the caller owns (and closes after the store): the
+   * store opens its own connection under the connector's policy and closes only that connection.
+   *
+   * @param connector the connector, shared with other Strata components
+   * @return a new builder
+   */
+  public static Builder builder(RedisConnector connector) {
+    return new Builder(Objects.requireNonNull(connector, "connector"), false);
   }
 
   /**
@@ -150,18 +155,22 @@ public final class RedisSessionStore implements SessionStore {
    * @return a new builder
    */
   public static Builder builder(RedisClusterClient client) {
-    return new Builder(null, Objects.requireNonNull(client, "client"), null, null);
+    return new Builder(RedisConnector.of(Objects.requireNonNull(client, "client")), true);
   }
 
   /**
    * Starts a builder for a store on a standalone Redis at {@code uri} ({@code redis://host:port} or
-   * {@code rediss://...}); the store creates its client and closes it on {@link #close()}.
+   * {@code rediss://...}) under the default {@link RedisSettings} policy; the store creates its
+   * client and closes it on {@link #close()}. For credentials from a supplier, TLS or Sentinel,
+   * make a {@link RedisConnector} from {@link RedisSettings} and use {@link
+   * #builder(RedisConnector)}.
    *
    * @param uri the Redis URI
    * @return a new builder
    */
   public static Builder builder(String uri) {
-    return new Builder(null, null, Objects.requireNonNull(uri, "uri"), null);
+    Objects.requireNonNull(uri, "uri");
+    return new Builder(timeout -> RedisSettings.builder(uri).commandTimeout(timeout).build());
   }
 
   /**
@@ -172,16 +181,16 @@ public final class RedisSessionStore implements SessionStore {
    * @return a new builder
    */
   public static Builder clusterBuilder(List<String> seedUris) {
-    return new Builder(null, null, null, List.copyOf(seedUris));
+    List<String> seeds = List.copyOf(seedUris);
+    return new Builder(
+        timeout -> RedisSettings.clusterBuilder(seeds).commandTimeout(timeout).build());
   }
-
-  // ---------------------------------------------------------------------------------- SessionStore
 
   @Override
   public Session create() {
     long now = clock.millis();
     return new StoredSession(
-        this,
+        settings,
         ids.generate(),
         true,
         now,
@@ -189,239 +198,93 @@ public final class RedisSessionStore implements SessionStore {
         idleMillis,
         now + maxLifetimeMillis,
         null,
-        new HashMap<>(),
+        new java.util.HashMap<>(),
         0);
   }
 
   @Override
   public Optional<Session> find(@Nullable String id) {
     if (!SessionIdGenerator.isWellFormed(id)) {
-      statistics.recordRejectedId();
+      counters.rejectedIds.increment();
       return Optional.empty();
     }
     long start = System.nanoTime();
     long now = clock.millis();
-    String key = sessionKey(id);
-    Map<String, byte[]> hash = await(commands.hgetall(key), "load");
-    StoredSession session = hash.isEmpty() ? null : parse(id, hash, now);
-    if (session != null) {
-      touch(key, now, Math.max(1, session.deadlineMillis() - now));
+    String key = keys.session(id);
+    List<Object> reply =
+        calls.runScript(SessionScript.LOAD, ScriptOutputType.MULTI, new String[] {key}, ascii(now));
+    LoadedHash h = LoadedHash.parse(reply);
+    StoredSession session = null;
+    LoadedHash.Outcome outcome = h == null ? null : h.outcome(now);
+    if (h != null && outcome == LoadedHash.Outcome.LIVE) {
+      if (h.totalBytes() > settings.maxSessionBytes()) {
+        counters.oversizedLoads.increment();
+      }
+      session = StoredSession.loaded(settings, id, now, h);
+    } else if (outcome == LoadedHash.Outcome.EXPIRED) {
+      counters.expired.increment();
+    } else if (outcome == LoadedHash.Outcome.GARBLED) {
+      LOG.warn(
+          "session {} has unreadable metadata; treated as absent", SessionIdFingerprint.of(id));
     }
-    statistics.recordLoad(System.nanoTime() - start, session != null);
+    counters.loads.increment();
+    counters.loadNanos.add(System.nanoTime() - start);
+    if (session == null) {
+      counters.loadMisses.increment();
+    }
     return Optional.ofNullable(session);
   }
 
   @Override
   public boolean save(Session session) {
-    StoredSession s = own(session);
-    if (!s.isDirty()) {
-      return true;
-    }
-    long start = System.nanoTime();
-    long now = clock.millis();
-    if (!s.isNew() && now >= s.deadlineMillis()) {
-      LOG.debug(
-          "session {} expired before it was saved; nothing written",
-          SessionIdFingerprint.of(s.getId()));
-      return false;
-    }
-    Map<String, byte[]> sets = s.pendingSets();
-    boolean principalSet = s.principalChanged() && s.getPrincipal() != null;
-    boolean principalCleared = s.principalChanged() && s.getPrincipal() == null;
-    boolean idleSet = s.idleChanged() && !s.isNew();
-    int setCount = sets.size() + (principalSet ? 1 : 0) + (idleSet ? 1 : 0);
-    int delCount = s.pendingRemovals().size() + (principalCleared ? 1 : 0);
-    long ttl = Math.max(1, Math.min(now + s.idleMillis(), s.absoluteExpiryMillis()) - now);
-    byte[][] args = new byte[7 + setCount * 2 + delCount][];
-    args[0] = millisArg(now);
-    args[1] = s.isNew() ? ONE : ZERO;
-    args[2] = millisArg(s.creationMillis());
-    args[3] = millisArg(ttl);
-    args[4] = millisArg(s.absoluteExpiryMillis());
-    args[5] = millisArg(s.idleMillis());
-    args[6] = Integer.toString(setCount).getBytes(StandardCharsets.US_ASCII);
-    int i = 7;
-    for (Map.Entry<String, byte[]> e : sets.entrySet()) {
-      args[i++] = attributeField(e.getKey());
-      args[i++] = e.getValue();
-    }
-    if (principalSet) {
-      args[i++] = PRINCIPAL;
-      args[i++] = s.getPrincipal().getBytes(StandardCharsets.UTF_8);
-    }
-    if (idleSet) {
-      args[i++] = IDLE;
-      args[i++] = args[5];
-    }
-    for (String name : s.pendingRemovals()) {
-      args[i++] = attributeField(name);
-    }
-    if (principalCleared) {
-      args[i++] = PRINCIPAL;
-    }
-    List<RedisFuture<?>> indexUpdates = principalIndexUpdates(s);
-    Long result;
-    try {
-      result =
-          runScript(
-              SessionScript.SAVE,
-              ScriptOutputType.INTEGER,
-              new String[] {sessionKey(s.getId())},
-              args);
-      awaitAll(indexUpdates, "principal index update");
-    } catch (SessionStoreUnavailableException e) {
-      indexUpdates.forEach(f -> f.cancel(true));
-      throw e;
-    }
-    if (result == -1L) {
-      throw new IllegalStateException(
-          "a session with id fingerprint "
-              + SessionIdFingerprint.of(s.getId())
-              + " already exists; a new session must not be saved twice by separate objects");
-    }
-    if (result == 0L) {
-      LOG.debug(
-          "session {} was gone when saving; nothing written", SessionIdFingerprint.of(s.getId()));
-      return false;
-    }
-    boolean wasNew = s.isNew();
-    boolean principalAdded = principalSet;
-    s.markSaved(now);
-    statistics.recordSave(System.nanoTime() - start);
-    if (wasNew) {
-      statistics.recordCreated();
-    }
-    if (principalAdded && maxSessionsPerPrincipal > 0) {
-      evictBeyondCap(s.getPrincipal(), s.getId());
-    }
-    return true;
+    return writer.save(own(session));
   }
 
   @Override
   public void invalidate(String id) {
     if (!SessionIdGenerator.isWellFormed(id)) {
-      statistics.recordRejectedId();
+      counters.rejectedIds.increment();
       return;
     }
-    Long deleted = await(commands.unlink(sessionKey(id)), "invalidate");
+    Long deleted = calls.await(commands.unlink(keys.session(id)), "invalidate");
     if (deleted > 0) {
-      statistics.recordInvalidated(1);
+      counters.invalidated.increment();
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The new id is adopted as soon as the rename in Redis succeeded: if the principal index then
+   * cannot be updated, that is logged and the new id is still returned, so the user stays logged
+   * in.
+   */
   @Override
   public String changeSessionId(Session session) {
     StoredSession s = own(session);
-    String oldId = s.getId();
     if (s.isNew()) {
       s.setId(ids.generate());
       return s.getId();
     }
-    String newId = cluster ? ids.generateInSlot(SessionIdGenerator.slotOf(oldId)) : ids.generate();
-    long now = clock.millis();
-    String principal = s.savedPrincipal();
-    List<RedisFuture<?>> indexUpdates = new ArrayList<>(2);
-    if (principal != null) {
-      indexUpdates.add(
-          commands.zadd(
-              principalKey(principal),
-              (double) s.absoluteExpiryMillis(),
-              newId.getBytes(StandardCharsets.US_ASCII)));
-    }
-    Long result;
-    try {
-      result =
-          runScript(
-              SessionScript.RENAME,
-              ScriptOutputType.INTEGER,
-              new String[] {sessionKey(oldId), sessionKey(newId)},
-              millisArg(now));
-      if (principal != null && result == 1L) {
-        indexUpdates.add(
-            commands.zrem(principalKey(principal), oldId.getBytes(StandardCharsets.US_ASCII)));
-      }
-      awaitAll(indexUpdates, "principal index update");
-    } catch (SessionStoreUnavailableException e) {
-      indexUpdates.forEach(f -> f.cancel(true));
-      throw e;
-    }
-    if (result != 1L) {
+    if (!writer.rename(s)) {
       throw new IllegalStateException(
           "cannot change the id of session "
-              + SessionIdFingerprint.of(oldId)
+              + SessionIdFingerprint.of(s.getId())
               + ": it no longer exists (expired or invalidated)");
     }
-    s.setId(newId);
-    return newId;
+    return s.getId();
   }
 
   @Override
   public List<String> findByPrincipal(String principal) {
     Objects.requireNonNull(principal, "principal");
-    long now = clock.millis();
-    String key = principalKey(principal);
-    RedisFuture<Long> pruned =
-        commands.zremrangebyscore(key, Range.create(Double.NEGATIVE_INFINITY, (double) now));
-    RedisFuture<List<byte[]>> members = commands.zrange(key, 0, -1);
-    await(pruned, "principal index prune");
-    List<byte[]> candidates = await(members, "principal index read");
-    List<RedisFuture<Long>> checks = new ArrayList<>(candidates.size());
-    byte[] nowArg = millisArg(now);
-    for (byte[] member : candidates) {
-      String id = new String(member, StandardCharsets.US_ASCII);
-      checks.add(
-          SessionIdGenerator.isWellFormed(id)
-              ? evalsha(
-                  SessionScript.IS_LIVE,
-                  ScriptOutputType.INTEGER,
-                  new String[] {sessionKey(id)},
-                  nowArg)
-              : null);
-    }
-    List<String> live = new ArrayList<>(candidates.size());
-    List<byte[]> dead = new ArrayList<>();
-    for (int i = 0; i < candidates.size(); i++) {
-      RedisFuture<Long> check = checks.get(i);
-      boolean isLive;
-      if (check == null) {
-        isLive = false;
-      } else {
-        Long r =
-            awaitScript(
-                check,
-                SessionScript.IS_LIVE,
-                ScriptOutputType.INTEGER,
-                new String[] {sessionKey(new String(candidates.get(i), StandardCharsets.US_ASCII))},
-                nowArg);
-        isLive = r == 1L;
-      }
-      if (isLive) {
-        live.add(new String(candidates.get(i), StandardCharsets.US_ASCII));
-      } else {
-        dead.add(candidates.get(i));
-      }
-    }
-    if (!dead.isEmpty()) {
-      await(commands.zrem(key, dead.toArray(new byte[0][])), "principal index prune");
-    }
-    return live;
+    return index.find(principal, clock.millis());
   }
 
   @Override
   public int invalidateByPrincipal(String principal) {
-    List<String> sessions = findByPrincipal(principal);
-    List<RedisFuture<Long>> deletes = new ArrayList<>(sessions.size());
-    for (String id : sessions) {
-      deletes.add(commands.unlink(sessionKey(id)));
-    }
-    RedisFuture<Long> dropIndex = commands.unlink(principalKey(principal));
-    int count = 0;
-    for (RedisFuture<Long> d : deletes) {
-      count += await(d, "invalidate by principal").intValue();
-    }
-    await(dropIndex, "invalidate by principal");
-    statistics.recordInvalidated(count);
-    return count;
+    Objects.requireNonNull(principal, "principal");
+    return index.invalidateAll(principal);
   }
 
   @Override
@@ -430,15 +293,30 @@ public final class RedisSessionStore implements SessionStore {
       return false;
     }
     try {
-      return "PONG".equals(await(commands.ping(), "ping"));
+      return "PONG".equals(calls.await(commands.ping(), "ping"));
     } catch (RuntimeException e) {
       return false;
     }
   }
 
   @Override
-  public SessionStoreStatistics statistics() {
-    return statistics;
+  public SessionStoreStats stats() {
+    SessionCounters c = counters;
+    return new SessionStoreStats(
+        c.created.sum(),
+        c.expired.sum(),
+        c.invalidated.sum(),
+        c.evicted.sum(),
+        c.loads.sum(),
+        c.loadMisses.sum(),
+        c.loadNanos.sum(),
+        c.saves.sum(),
+        c.saveNanos.sum(),
+        c.decodeFailures.sum(),
+        c.rejectedIds.sum(),
+        c.failures.sum(),
+        c.sizeLimitRejections.sum(),
+        c.oversizedLoads.sum());
   }
 
   @Override
@@ -447,12 +325,8 @@ public final class RedisSessionStore implements SessionStore {
       return;
     }
     connection.close();
-    if (ownedClient != null) {
-      try {
-        ownedClient.close();
-      } catch (Exception e) {
-        LOG.warn("closing the session store's Redis client failed", e);
-      }
+    if (ownsConnector) {
+      connector.close();
     }
   }
 
@@ -460,20 +334,20 @@ public final class RedisSessionStore implements SessionStore {
    * Returns the Redis key of a session's hash.
    *
    * @param id the session id
-   * @return {@code <prefix>:{<id>}}
+   * @return {@code <prefix>:s:{<id>}}
    */
   public String sessionKey(String id) {
-    return keyPrefix + id + '}';
+    return keys.session(id);
   }
 
   /**
    * Returns the Redis key of a principal's session index.
    *
    * @param principal the principal name
-   * @return {@code <prefix>:principal:<principal>}
+   * @return {@code <prefix>:s:p:<principal>}
    */
   public String principalKey(String principal) {
-    return principalKeyPrefix + principal;
+    return keys.principal(principal);
   }
 
   /**
@@ -485,42 +359,6 @@ public final class RedisSessionStore implements SessionStore {
     return Duration.ofMillis(idleMillis);
   }
 
-  // ------------------------------------------------------------------------------ package helpers
-
-  AttributeCodec codec() {
-    return codec;
-  }
-
-  int maxAttributeBytes() {
-    return maxAttributeBytes;
-  }
-
-  long maxSessionBytes() {
-    return maxSessionBytes;
-  }
-
-  void reportDecodeFailure(String id, String attribute, RuntimeException e) {
-    statistics.recordDecodeFailure();
-    long now = System.nanoTime();
-    long last = lastDecodeLogNanos.get();
-    if (now - last >= DECODE_LOG_INTERVAL_NANOS && lastDecodeLogNanos.compareAndSet(last, now)) {
-      LOG.warn(
-          "dropping undecodable attribute '{}' of session {}: {} (further failures within 10s"
-              + " are logged at debug level; see the decode failure counter)",
-          attribute,
-          SessionIdFingerprint.of(id),
-          e.toString());
-    } else if (LOG.isDebugEnabled()) {
-      LOG.debug(
-          "dropping undecodable attribute '{}' of session {}: {}",
-          attribute,
-          SessionIdFingerprint.of(id),
-          e.toString());
-    }
-  }
-
-  // -------------------------------------------------------------------------------------- private
-
   private StoredSession own(Session session) {
     if (session instanceof StoredSession s) {
       return s;
@@ -529,189 +367,8 @@ public final class RedisSessionStore implements SessionStore {
         "session must come from a RedisSessionStore but was " + session.getClass().getName());
   }
 
-  private @Nullable StoredSession parse(String id, Map<String, byte[]> hash, long now) {
-    Map<String, byte[]> attributes = new HashMap<>(Math.max(4, hash.size() * 2));
-    long created = -1;
-    long accessed = -1;
-    long idle = -1;
-    long expires = -1;
-    String principal = null;
-    long total = 0;
-    for (Map.Entry<String, byte[]> e : hash.entrySet()) {
-      String field = e.getKey();
-      byte[] value = e.getValue();
-      if (field.startsWith(ATTRIBUTE_FIELD_PREFIX)) {
-        attributes.put(field.substring(2), value);
-        total += field.length() + value.length;
-      } else {
-        switch (field) {
-          case "created" -> created = parseMillis(value);
-          case "accessed" -> accessed = parseMillis(value);
-          case "idle" -> idle = parseMillis(value);
-          case "expires" -> expires = parseMillis(value);
-          case "principal" -> principal = new String(value, StandardCharsets.UTF_8);
-          default -> {}
-        }
-      }
-    }
-    if (created < 0 || accessed < 0 || idle <= 0 || expires < 0) {
-      LOG.warn(
-          "session {} has unreadable metadata; treated as absent", SessionIdFingerprint.of(id));
-      return null;
-    }
-    if (now >= accessed + idle || now >= expires) {
-      statistics.recordExpired();
-      return null;
-    }
-    return new StoredSession(
-        this, id, false, created, now, idle, expires, principal, attributes, total);
-  }
-
-  private static final byte[] IDLE = "idle".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] PRINCIPAL = "principal".getBytes(StandardCharsets.US_ASCII);
-
-  private static long parseMillis(byte[] value) {
-    if (value.length == 0 || value.length > 18) {
-      return -1;
-    }
-    long result = 0;
-    for (byte b : value) {
-      if (b < '0' || b > '9') {
-        return -1;
-      }
-      result = result * 10 + (b - '0');
-    }
-    return result;
-  }
-
-  private static byte[] millisArg(long millis) {
-    return Long.toString(millis).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static byte[] attributeField(String name) {
-    return (ATTRIBUTE_FIELD_PREFIX + name).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private List<RedisFuture<?>> principalIndexUpdates(StoredSession s) {
-    if (!s.principalChanged()) {
-      return List.of();
-    }
-    List<RedisFuture<?>> updates = new ArrayList<>(3);
-    byte[] member = s.getId().getBytes(StandardCharsets.US_ASCII);
-    String old = s.savedPrincipal();
-    if (old != null) {
-      updates.add(commands.zrem(principalKey(old), member));
-    }
-    String current = s.getPrincipal();
-    if (current != null) {
-      String key = principalKey(current);
-      updates.add(commands.zadd(key, (double) s.absoluteExpiryMillis(), member));
-      updates.add(commands.pexpire(key, maxLifetimeMillis));
-    }
-    return updates;
-  }
-
-  private void evictBeyondCap(String principal, String keepId) {
-    List<String> sessions = findByPrincipal(principal);
-    int excess = sessions.size() - maxSessionsPerPrincipal;
-    for (int i = 0; i < sessions.size() && excess > 0; i++) {
-      String id = sessions.get(i);
-      if (id.equals(keepId)) {
-        continue;
-      }
-      RedisFuture<Long> delete = commands.unlink(sessionKey(id));
-      RedisFuture<Long> unindex =
-          commands.zrem(principalKey(principal), id.getBytes(StandardCharsets.US_ASCII));
-      await(delete, "evict session over the per-principal cap");
-      await(unindex, "evict session over the per-principal cap");
-      statistics.recordEvicted();
-      excess--;
-    }
-  }
-
-  /**
-   * Slides the idle expiry of a session just read, without waiting for the reply: the command goes
-   * out on the shared connection ahead of anything this store sends next, so the caller's load
-   * stays one round trip. A failure only means this access did not slide the expiry.
-   */
-  private void touch(String key, long now, long ttlMillis) {
-    String[] keys = {key};
-    byte[][] args = {millisArg(now), millisArg(ttlMillis)};
-    commands
-        .<Long>evalsha(SessionScript.TOUCH.sha1(), ScriptOutputType.INTEGER, keys, args)
-        .whenComplete(
-            (result, error) -> {
-              if (error instanceof RedisNoScriptException) {
-                commands
-                    .<Long>eval(SessionScript.TOUCH.body(), ScriptOutputType.INTEGER, keys, args)
-                    .whenComplete((r, e) -> reportTouchFailure(e));
-              } else {
-                reportTouchFailure(error);
-              }
-            });
-  }
-
-  private void reportTouchFailure(@Nullable Throwable error) {
-    if (error != null) {
-      statistics.recordFailure();
-      LOG.debug("refreshing a session's idle expiry failed: {}", error.toString());
-    }
-  }
-
-  private <T> RedisFuture<T> evalsha(
-      SessionScript script, ScriptOutputType type, String[] keys, byte[]... args) {
-    return commands.evalsha(script.sha1(), type, keys, args);
-  }
-
-  private <T> T runScript(
-      SessionScript script, ScriptOutputType type, String[] keys, byte[]... args) {
-    RedisFuture<T> future = evalsha(script, type, keys, args);
-    return awaitScript(future, script, type, keys, args);
-  }
-
-  private <T> T awaitScript(
-      RedisFuture<T> future,
-      SessionScript script,
-      ScriptOutputType type,
-      String[] keys,
-      byte[]... args) {
-    try {
-      return await(future, script.name());
-    } catch (SessionStoreUnavailableException e) {
-      if (!(e.getCause() instanceof RedisNoScriptException)) {
-        throw e;
-      }
-      RedisFuture<T> eval = commands.eval(script.body(), type, keys, args);
-      return await(eval, script.name());
-    }
-  }
-
-  private void awaitAll(List<RedisFuture<?>> futures, String what) {
-    for (RedisFuture<?> f : futures) {
-      await(f, what);
-    }
-  }
-
-  private <T> T await(RedisFuture<T> future, String what) {
-    try {
-      return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      statistics.recordFailure();
-      throw new SessionStoreUnavailableException(
-          "session store " + what + " timed out after " + commandTimeout, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (!(cause instanceof RedisNoScriptException)) {
-        statistics.recordFailure();
-      }
-      throw new SessionStoreUnavailableException(
-          "session store " + what + " failed: " + cause.getMessage(), cause);
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new SessionStoreUnavailableException("interrupted during session store " + what, e);
-    }
+  private static byte[] ascii(long value) {
+    return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
@@ -720,33 +377,37 @@ public final class RedisSessionStore implements SessionStore {
    */
   public static final class Builder {
 
-    private final @Nullable RedisClient client;
-    private final @Nullable RedisClusterClient clusterClient;
-    private final @Nullable String uri;
-    private final @Nullable List<String> seedUris;
-    private String keyPrefix = "strata:session";
+    private static final Duration MAX_LIFETIME = Duration.ofDays(366);
+
+    private final @Nullable RedisConnector connector;
+    private final boolean ownsConnector;
+    private final @Nullable Function<Duration, RedisSettings> settings;
+    private String keyPrefix = KeyNamespace.DEFAULT_KEY_PREFIX;
     private Duration idleTimeout = Duration.ofMinutes(30);
     private Duration maxLifetime = Duration.ofHours(12);
     private Duration commandTimeout = Duration.ofSeconds(2);
     private int maxAttributeBytes = 64 * 1024;
     private long maxSessionBytes = 1024 * 1024;
     private int maxSessionsPerPrincipal = 0;
+    private boolean rotateIdOnLogin = false;
     private AttributeCodec codec = JsonAttributeCodec.defaults();
     private Clock clock = Clock.systemUTC();
 
-    private Builder(
-        @Nullable RedisClient client,
-        @Nullable RedisClusterClient clusterClient,
-        @Nullable String uri,
-        @Nullable List<String> seedUris) {
-      this.client = client;
-      this.clusterClient = clusterClient;
-      this.uri = uri;
-      this.seedUris = seedUris;
+    private Builder(RedisConnector connector, boolean ownsConnector) {
+      this.connector = connector;
+      this.ownsConnector = ownsConnector;
+      this.settings = null;
+    }
+
+    private Builder(Function<Duration, RedisSettings> settings) {
+      this.connector = null;
+      this.ownsConnector = true;
+      this.settings = settings;
     }
 
     /**
-     * Sets the prefix of every key; default {@code strata:session}. Must not contain braces.
+     * Sets the key prefix of the shared {@link KeyNamespace}; default {@code strata}. Sessions are
+     * kept under {@code <prefix>:s:{<id>}} and principal indexes under {@code <prefix>:s:p:<name>}.
      *
      * @param keyPrefix the prefix
      * @return this builder
@@ -771,7 +432,7 @@ public final class RedisSessionStore implements SessionStore {
      * Sets the absolute lifetime of a session from its creation, not moved by access; default 12
      * hours.
      *
-     * @param maxLifetime a positive duration, at least the idle timeout
+     * @param maxLifetime a positive duration, at least the idle timeout and at most 366 days
      * @return this builder
      */
     public Builder maxLifetime(Duration maxLifetime) {
@@ -783,7 +444,7 @@ public final class RedisSessionStore implements SessionStore {
      * Sets how long a Redis call may take before it fails with {@link
      * SessionStoreUnavailableException}; default 2 seconds.
      *
-     * @param commandTimeout a positive duration
+     * @param commandTimeout a positive duration of at most 10 minutes
      * @return this builder
      */
     public Builder commandTimeout(Duration commandTimeout) {
@@ -826,6 +487,18 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
+     * Gives a session a new id whenever a save sets its principal (a login), against session
+     * fixation even when the application forgets {@code changeSessionId}. Default false.
+     *
+     * @param rotateIdOnLogin whether a save that sets the principal first changes the id
+     * @return this builder
+     */
+    public Builder rotateIdOnLogin(boolean rotateIdOnLogin) {
+      this.rotateIdOnLogin = rotateIdOnLogin;
+      return this;
+    }
+
+    /**
      * Sets the attribute codec; default {@link JsonAttributeCodec#defaults()}.
      *
      * @param codec the codec
@@ -855,16 +528,12 @@ public final class RedisSessionStore implements SessionStore {
      * @throws SessionStoreUnavailableException if Redis cannot be reached
      */
     public RedisSessionStore build() {
-      if (keyPrefix == null
-          || keyPrefix.isEmpty()
-          || keyPrefix.indexOf('{') >= 0
-          || keyPrefix.indexOf('}') >= 0) {
-        throw new IllegalArgumentException(
-            "keyPrefix must be non-empty and free of braces but was '" + keyPrefix + "'");
-      }
+      KeyNamespace.of(keyPrefix);
       requirePositive("idleTimeout", idleTimeout);
       requirePositive("maxLifetime", maxLifetime);
       requirePositive("commandTimeout", commandTimeout);
+      requireAtMost("maxLifetime", maxLifetime, MAX_LIFETIME);
+      requireAtMost("commandTimeout", commandTimeout, Duration.ofMinutes(10));
       if (idleTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
         throw new IllegalArgumentException(
             "idleTimeout must be at least 1 second but was " + idleTimeout);
@@ -893,70 +562,27 @@ public final class RedisSessionStore implements SessionStore {
       }
       Objects.requireNonNull(codec, "codec must not be null");
       Objects.requireNonNull(clock, "clock must not be null");
+      RedisConnector c =
+          connector != null
+              ? connector
+              : RedisConnector.create(Objects.requireNonNull(settings).apply(commandTimeout));
       try {
-        return connect();
-      } catch (io.lettuce.core.RedisException e) {
-        throw new SessionStoreUnavailableException(
-            "session store cannot connect to Redis: " + e.getMessage(), e);
+        return new RedisSessionStore(this, c, ownsConnector, c.connect(CODEC, commandTimeout));
+      } catch (RuntimeException e) {
+        if (ownsConnector) {
+          c.close();
+        }
+        if (e instanceof io.lettuce.core.RedisException) {
+          throw new SessionStoreUnavailableException(
+              "session store cannot connect to Redis: " + RedisUris.describe(e), e);
+        }
+        throw e;
       }
     }
 
-    private RedisSessionStore connect() {
-      if (client != null) {
-        var c = client.connect(CODEC);
-        c.setTimeout(commandTimeout);
-        return new RedisSessionStore(this, c, c.async(), false, null);
-      }
-      if (clusterClient != null) {
-        var c = clusterClient.connect(CODEC);
-        c.setTimeout(commandTimeout);
-        return new RedisSessionStore(this, c, c.async(), true, null);
-      }
-      if (uri != null) {
-        RedisClient owned = RedisClient.create(RedisURI.create(uri));
-        owned.setOptions(
-            ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
-        try {
-          var c = owned.connect(CODEC);
-          c.setTimeout(commandTimeout);
-          return new RedisSessionStore(
-              this,
-              c,
-              c.async(),
-              false,
-              () -> owned.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
-        } catch (RuntimeException e) {
-          owned.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-          throw e;
-        }
-      }
-      List<RedisURI> uris = new ArrayList<>();
-      for (String seed : Objects.requireNonNull(seedUris)) {
-        uris.add(RedisURI.create(seed));
-      }
-      if (uris.isEmpty()) {
-        throw new IllegalArgumentException("seedUris must not be empty");
-      }
-      RedisClusterClient owned = RedisClusterClient.create(uris);
-      // Node connections open on demand, so commands must be accepted while one connects; the
-      // command timeout bounds the wait when a node is down.
-      owned.setOptions(
-          ClusterClientOptions.builder()
-              .topologyRefreshOptions(
-                  ClusterTopologyRefreshOptions.builder()
-                      .enableAllAdaptiveRefreshTriggers()
-                      .build())
-              .build());
-      try {
-        var c = owned.connect(CODEC);
-        c.setTimeout(commandTimeout);
-        return new RedisSessionStore(
-            this, c, c.async(), true, () -> owned.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
-      } catch (RuntimeException e) {
-        owned.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        throw e;
+    private static void requireAtMost(String field, Duration value, Duration max) {
+      if (value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(field + " must be at most " + max + " but was " + value);
       }
     }
 

@@ -47,7 +47,8 @@ public interface Session {
   Duration getMaxInactiveInterval();
 
   /**
-   * Sets the idle timeout of this session; saved with the next {@link SessionStore#save}.
+   * Sets the idle timeout of this session; saved with the next {@link SessionStore#save}. A value
+   * beyond the store's absolute lifetime is clamped to it (it could never apply).
    *
    * @param interval a positive duration
    * @throws IllegalArgumentException if {@code interval} is zero or negative
@@ -65,8 +66,10 @@ public interface Session {
   /**
    * Returns the value of an attribute, decoding it on first access.
    *
-   * <p>A stored value that cannot be decoded (corrupt bytes, a changed class) is reported, counted,
-   * and treated as absent: this returns null and the next save removes it from Redis.
+   * <p>A stored value that cannot be decoded (corrupt bytes, a class this release does not know) is
+   * reported, counted, and skipped for this request: this returns null and {@link
+   * #getAttributeNames} leaves it out, but it stays in the store untouched (another release of the
+   * application may read it) unless this request sets or removes it.
    *
    * @param name the attribute name
    * @return the value, or null if there is none

@@ -40,6 +40,8 @@ public interface SessionStore extends AutoCloseable {
    * @param session a session from this store
    * @return true if saved; false if the session no longer exists in the store (it expired or was
    *     invalidated by another request), in which case nothing is written
+   * @throws SessionLimitExceededException if the stored session (with what concurrent requests
+   *     stored) would exceed its size limit; nothing is written
    * @throws SessionStoreUnavailableException if the store cannot be reached; nothing is written
    */
   boolean save(Session session);
@@ -90,11 +92,11 @@ public interface SessionStore extends AutoCloseable {
   boolean isAvailable();
 
   /**
-   * Returns live counters of what this store did, for metrics.
+   * Returns a snapshot of what this store instance did since it was built, for metrics.
    *
-   * @return the statistics of this store instance
+   * @return an immutable snapshot, never null
    */
-  SessionStoreStatistics statistics();
+  SessionStoreStats stats();
 
   /** Releases connections (and a client the store created itself). Idempotent. */
   @Override

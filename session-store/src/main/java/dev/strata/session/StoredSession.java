@@ -1,9 +1,10 @@
 package dev.strata.session;
 
-import java.nio.charset.StandardCharsets;
+import dev.strata.session.internal.LoadedHash;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -19,14 +20,13 @@ final class StoredSession implements Session {
 
   static final int MAX_PRINCIPAL_LENGTH = 1024;
 
-  private final RedisSessionStore store;
+  private final SessionSettings settings;
   private String id;
   private boolean isNew;
   private final long creationMillis;
   private long lastAccessMillis;
   private final long absoluteExpiryMillis;
   private long idleMillis;
-  private long loadedIdleMillis;
   private boolean idleChanged;
   private @Nullable String principal;
   private @Nullable String savedPrincipal;
@@ -35,10 +35,11 @@ final class StoredSession implements Session {
   private final Map<String, Object> decoded;
   private final Map<String, byte[]> pendingSets = new LinkedHashMap<>();
   private final Set<String> pendingRemovals = new LinkedHashSet<>();
+  private @Nullable Set<String> undecodable;
   private long totalBytes;
 
   StoredSession(
-      RedisSessionStore store,
+      SessionSettings settings,
       String id,
       boolean isNew,
       long creationMillis,
@@ -48,19 +49,41 @@ final class StoredSession implements Session {
       @Nullable String principal,
       Map<String, byte[]> encoded,
       long totalBytes) {
-    this.store = store;
+    this.settings = settings;
     this.id = id;
     this.isNew = isNew;
     this.creationMillis = creationMillis;
     this.lastAccessMillis = lastAccessMillis;
     this.idleMillis = idleMillis;
-    this.loadedIdleMillis = idleMillis;
     this.absoluteExpiryMillis = absoluteExpiryMillis;
     this.principal = principal;
     this.savedPrincipal = principal;
     this.encoded = encoded;
     this.decoded = new HashMap<>(Math.max(4, encoded.size() * 2));
     this.totalBytes = totalBytes;
+  }
+
+  /**
+   * Returns the working copy of a live session just loaded at {@code now}.
+   *
+   * @param settings the store's settings
+   * @param id the session id
+   * @param now the access time
+   * @param h the parsed hash
+   * @return the session
+   */
+  static StoredSession loaded(SessionSettings settings, String id, long now, LoadedHash h) {
+    return new StoredSession(
+        settings,
+        id,
+        false,
+        h.created(),
+        now,
+        Math.min(h.idle(), settings.maxIdleMillis()),
+        h.expires(),
+        h.principal(),
+        h.attributes(),
+        h.totalBytes());
   }
 
   @Override
@@ -102,19 +125,16 @@ final class StoredSession implements Session {
       throw new IllegalArgumentException(
           "maxInactiveInterval must be positive but was " + interval);
     }
-    long millis = interval.toMillis();
+    // Clamped to the absolute lifetime (a longer idle timeout could never apply) and to at least
+    // one millisecond, so no value overflows or makes the session vanish.
+    long millis =
+        interval.compareTo(Duration.ofMillis(settings.maxIdleMillis())) >= 0
+            ? settings.maxIdleMillis()
+            : Math.max(1, interval.toMillis());
     if (millis != idleMillis) {
       idleMillis = millis;
       idleChanged = true;
     }
-  }
-
-  /**
-   * Returns when this session expires by the state it was loaded (or created) with: the earlier of
-   * last access plus idle timeout and the absolute expiry. Concurrent requests can only extend it.
-   */
-  long deadlineMillis() {
-    return Math.min(lastAccessMillis + loadedIdleMillis, absoluteExpiryMillis);
   }
 
   boolean idleChanged() {
@@ -140,14 +160,18 @@ final class StoredSession implements Session {
     if (bytes == null) {
       return null;
     }
+    if (undecodable != null && undecodable.contains(name)) {
+      return null;
+    }
     try {
-      value = store.codec().decode(name, bytes);
+      value = settings.codec().decode(name, bytes);
     } catch (RuntimeException e) {
-      store.reportDecodeFailure(id, name, e);
-      encoded.remove(name);
-      totalBytes -= entrySize(name, bytes);
-      pendingSets.remove(name);
-      pendingRemovals.add(name);
+      // Kept in the store untouched: another node (an older or newer release) may read it.
+      settings.decodeFailures().report(id, name, e);
+      if (undecodable == null) {
+        undecodable = new HashSet<>(4);
+      }
+      undecodable.add(name);
       return null;
     }
     decoded.put(name, value);
@@ -156,7 +180,12 @@ final class StoredSession implements Session {
 
   @Override
   public Set<String> getAttributeNames() {
-    return Set.copyOf(encoded.keySet());
+    if (undecodable == null) {
+      return Set.copyOf(encoded.keySet());
+    }
+    Set<String> names = new HashSet<>(encoded.keySet());
+    names.removeAll(undecodable);
+    return Set.copyOf(names);
   }
 
   @Override
@@ -166,30 +195,33 @@ final class StoredSession implements Session {
       removeAttribute(name);
       return;
     }
-    byte[] bytes = store.codec().encode(name, value);
+    byte[] bytes = settings.codec().encode(name, value);
     int size = entrySize(name, bytes);
-    if (size > store.maxAttributeBytes()) {
+    if (size > settings.maxAttributeBytes()) {
       throw new SessionLimitExceededException(
           "attribute '"
               + name
               + "' needs "
               + size
               + " bytes but maxAttributeBytes is "
-              + store.maxAttributeBytes());
+              + settings.maxAttributeBytes());
     }
     byte[] previous = encoded.get(name);
     long newTotal = totalBytes - (previous == null ? 0 : entrySize(name, previous)) + size;
-    if (newTotal > store.maxSessionBytes()) {
+    if (newTotal > settings.maxSessionBytes()) {
       throw new SessionLimitExceededException(
           "setting attribute '"
               + name
               + "' would make the session "
               + newTotal
               + " bytes but maxSessionBytes is "
-              + store.maxSessionBytes());
+              + settings.maxSessionBytes());
     }
     encoded.put(name, bytes);
     decoded.put(name, value);
+    if (undecodable != null) {
+      undecodable.remove(name);
+    }
     totalBytes = newTotal;
     pendingRemovals.remove(name);
     pendingSets.put(name, bytes);
@@ -203,6 +235,9 @@ final class StoredSession implements Session {
       totalBytes -= entrySize(name, previous);
     }
     decoded.remove(name);
+    if (undecodable != null) {
+      undecodable.remove(name);
+    }
     pendingSets.remove(name);
     pendingRemovals.add(name);
   }
@@ -264,7 +299,6 @@ final class StoredSession implements Session {
   /** Called after a successful save at {@code now}: the working copy now matches the store. */
   void markSaved(long now) {
     lastAccessMillis = now;
-    loadedIdleMillis = idleMillis;
     isNew = false;
     idleChanged = false;
     principalChanged = false;
@@ -274,8 +308,6 @@ final class StoredSession implements Session {
   }
 
   static int entrySize(String name, byte[] value) {
-    return RedisSessionStore.ATTRIBUTE_FIELD_PREFIX.length()
-        + name.getBytes(StandardCharsets.UTF_8).length
-        + value.length;
+    return LoadedHash.ATTRIBUTE_FIELD_PREFIX.length() + LoadedHash.utf8Length(name) + value.length;
   }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.type.TypeReference;
 
 class JsonAttributeCodecTest {
 
@@ -91,5 +92,30 @@ class JsonAttributeCodecTest {
 
   private Object roundTrip(String name, Object value) {
     return codec.decode(name, codec.encode(name, value));
+  }
+
+  @Test
+  void registeredGenericTypesCheckElementsAndKeepThem() {
+    JsonAttributeCodec typed =
+        JsonAttributeCodec.builder()
+            .attributeType("ids", new TypeReference<List<Long>>() {})
+            .build();
+    assertThatThrownBy(() -> typed.encode("ids", List.of(1, 2)))
+        .hasMessageContaining("attribute 'ids' is registered with type")
+        .hasMessageContaining("java.lang.Integer");
+    Object back = typed.decode("ids", typed.encode("ids", List.of(1L, 2L)));
+    assertThat(back).isEqualTo(List.of(1L, 2L));
+    assertThat(((List<?>) back).get(0)).isInstanceOf(Long.class);
+  }
+
+  @Test
+  void naturalValuesMustComeBackWithTheirTypes() {
+    assertThat(codec.decode("m", codec.encode("m", Map.of("a", List.of(1, 2.5, "x", true)))))
+        .isEqualTo(Map.of("a", List.of(1, 2.5, "x", true)));
+    assertThatThrownBy(() -> codec.encode("m", Map.of(1, "x")))
+        .hasMessageContaining("attribute 'm'")
+        .hasMessageContaining("it holds a java.lang.Integer");
+    assertThatThrownBy(() -> codec.encode("m", List.of(List.of(new Profile("p")))))
+        .hasMessageContaining(Profile.class.getName());
   }
 }

@@ -1,7 +1,7 @@
 package dev.strata.session.metrics;
 
 import dev.strata.session.SessionStore;
-import dev.strata.session.SessionStoreStatistics;
+import dev.strata.session.SessionStoreStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +34,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class SessionStoreMetrics implements MeterBinder {
 
-  private final SessionStoreStatistics statistics;
+  private final SessionStore store;
   private final Tags tags;
 
   /**
@@ -45,7 +45,7 @@ public final class SessionStoreMetrics implements MeterBinder {
    * @param extraTags further tags for every meter
    */
   public SessionStoreMetrics(SessionStore store, String name, Tag... extraTags) {
-    this.statistics = Objects.requireNonNull(store, "store").statistics();
+    this.store = Objects.requireNonNull(store, "store");
     this.tags = Tags.of("store", Objects.requireNonNull(name, "name")).and(extraTags);
   }
 
@@ -55,56 +55,61 @@ public final class SessionStoreMetrics implements MeterBinder {
         registry,
         "strata.session.created",
         "Sessions saved for the first time",
-        SessionStoreStatistics::created);
+        SessionStoreStats::created);
     counter(
         registry,
         "strata.session.expired",
         "Loads that found a session past its expiry",
-        SessionStoreStatistics::expired);
+        SessionStoreStats::expired);
     counter(
         registry,
         "strata.session.invalidated",
         "Sessions invalidated explicitly",
-        SessionStoreStatistics::invalidated);
+        SessionStoreStats::invalidated);
     counter(
         registry,
         "strata.session.evicted",
         "Sessions evicted by the per-principal cap",
-        SessionStoreStatistics::evicted);
+        SessionStoreStats::evicted);
     counter(
         registry,
         "strata.session.load.misses",
         "Loads that found no live session",
-        SessionStoreStatistics::loadMisses);
+        SessionStoreStats::loadMisses);
     counter(
         registry,
         "strata.session.decode.failures",
-        "Stored attribute values that could not be decoded and were dropped",
-        SessionStoreStatistics::decodeFailures);
+        "Stored attribute values that could not be decoded (kept, skipped for the request)",
+        SessionStoreStats::decodeFailures);
     counter(
         registry,
         "strata.session.rejected.ids",
         "Malformed session ids refused without a store call",
-        SessionStoreStatistics::rejectedIds);
+        SessionStoreStats::rejectedIds);
     counter(
         registry,
         "strata.session.store.failures",
         "Operations failed because the store was unavailable",
-        SessionStoreStatistics::failures);
+        SessionStoreStats::failures);
+    counter(
+        registry,
+        "strata.session.size.rejections",
+        "Saves refused because the stored session would exceed maxSessionBytes",
+        SessionStoreStats::sizeLimitRejections);
     FunctionTimer.builder(
             "strata.session.load",
-            statistics,
-            SessionStoreStatistics::loads,
-            SessionStoreStatistics::loadNanos,
+            store,
+            s -> s.stats().loads(),
+            s -> s.stats().loadNanos(),
             TimeUnit.NANOSECONDS)
         .description("Session loads (with the access-time refresh) that reached the store")
         .tags(tags)
         .register(registry);
     FunctionTimer.builder(
             "strata.session.save",
-            statistics,
-            SessionStoreStatistics::saves,
-            SessionStoreStatistics::saveNanos,
+            store,
+            s -> s.stats().saves(),
+            s -> s.stats().saveNanos(),
             TimeUnit.NANOSECONDS)
         .description("Session saves")
         .tags(tags)
@@ -115,8 +120,8 @@ public final class SessionStoreMetrics implements MeterBinder {
       MeterRegistry registry,
       String name,
       String description,
-      ToDoubleFunction<SessionStoreStatistics> value) {
-    FunctionCounter.builder(name, statistics, value)
+      ToDoubleFunction<SessionStoreStats> value) {
+    FunctionCounter.builder(name, store, s -> value.applyAsDouble(s.stats()))
         .description(description)
         .tags(tags)
         .register(registry);

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param httpOnly whether the cookie has the HttpOnly attribute
  * @param sameSite the SameSite attribute value (Strict, Lax or None)
  * @param headerName the header carrying the id instead of a cookie, or null to use the cookie
+ * @param hostPrefix whether the cookie name gets the {@code __Host-} prefix where the cookie
+ *     qualifies for it (Secure, no Domain, Path=/)
  */
 record SessionCookieSettings(
     String cookieName,
@@ -23,11 +25,35 @@ record SessionCookieSettings(
     boolean secure,
     boolean httpOnly,
     String sameSite,
-    @Nullable String headerName) {
+    @Nullable String headerName,
+    boolean hostPrefix) {
+
+  private static final String HOST_PREFIX = "__Host-";
+
+  /**
+   * Returns the cookie name used in a context: with the {@code __Host-} prefix when enabled and the
+   * cookie is Secure, has no Domain and its path is {@code /} (a browser then accepts it only from
+   * this host over HTTPS, so a sibling subdomain cannot plant one).
+   */
+  String effectiveName(String contextPath) {
+    if (hostPrefix
+        && secure
+        && cookieDomain == null
+        && path(contextPath).equals("/")
+        && !cookieName.startsWith(HOST_PREFIX)) {
+      return HOST_PREFIX + cookieName;
+    }
+    return cookieName;
+  }
+
+  private String path(String contextPath) {
+    return cookiePath != null ? cookiePath : contextPath.isEmpty() ? "/" : contextPath;
+  }
 
   /** Returns the Set-Cookie value carrying {@code id}. */
   String cookie(String id, String contextPath) {
-    StringBuilder b = new StringBuilder(160).append(cookieName).append('=').append(id);
+    StringBuilder b =
+        new StringBuilder(160).append(effectiveName(contextPath)).append('=').append(id);
     appendAttributes(b, contextPath);
     if (cookieMaxAge != null) {
       b.append("; Max-Age=").append(cookieMaxAge.toSeconds());
@@ -37,14 +63,13 @@ record SessionCookieSettings(
 
   /** Returns the Set-Cookie value that deletes the cookie. */
   String expiredCookie(String contextPath) {
-    StringBuilder b = new StringBuilder(160).append(cookieName).append('=');
+    StringBuilder b = new StringBuilder(160).append(effectiveName(contextPath)).append('=');
     appendAttributes(b, contextPath);
     return b.append("; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT").toString();
   }
 
   private void appendAttributes(StringBuilder b, String contextPath) {
-    String path = cookiePath != null ? cookiePath : contextPath.isEmpty() ? "/" : contextPath;
-    b.append("; Path=").append(path);
+    b.append("; Path=").append(path(contextPath));
     if (cookieDomain != null) {
       b.append("; Domain=").append(cookieDomain);
     }

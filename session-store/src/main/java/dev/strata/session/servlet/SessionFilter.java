@@ -30,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * trip that also refreshes the idle expiry); changes are saved as a delta in one round trip just
  * before the response is committed (redirect, error, flush, or a full buffer) and again when the
  * chain returns if anything changed since. The id travels in a cookie (HttpOnly, Secure and
- * SameSite=Lax by default) or, for API clients, in a header such as {@code X-Session-Token}. A
- * malformed id never reaches the store. {@code request.changeSessionId()} renames the session in
- * the store atomically. Setting the attribute {@link #PRINCIPAL_ATTRIBUTE} to a user name indexes
- * the session under that principal.
+ * SameSite=Lax by default, named {@code __Host-SESSION} where Secure and Path=/ allow the prefix)
+ * or, for API clients, in a header such as {@code X-Session-Token}. A malformed id never reaches
+ * the store. When a request carries several session cookies, none is preferred: the one session
+ * among them that is live in the store is used, and if several are live, none is (see {@code
+ * docs/session-store-security.md}). {@code request.changeSessionId()} renames the session in the
+ * store atomically. Setting the attribute {@link #PRINCIPAL_ATTRIBUTE} to a user name indexes the
+ * session under that principal.
  *
  * <p>If the store is unavailable, the request fails with 503 (when the response is not committed
  * yet) and nothing is half-written.
@@ -116,6 +119,14 @@ public final class SessionFilter implements Filter {
           v -> filterBuilder.cookieHttpOnly(parseBoolean("cookieHttpOnly", v)));
       param(config, "cookieSameSite", filterBuilder::cookieSameSite);
       param(config, "headerName", filterBuilder::headerName);
+      param(
+          config,
+          "cookieHostPrefix",
+          v -> filterBuilder.cookieHostPrefix(parseBoolean("cookieHostPrefix", v)));
+      param(
+          config,
+          "rotateIdOnLogin",
+          v -> storeBuilder.rotateIdOnLogin(parseBoolean("rotateIdOnLogin", v)));
       SessionCookieSettings validated = filterBuilder.validate();
       this.store = storeBuilder.build();
       this.settings = validated;
@@ -220,6 +231,7 @@ public final class SessionFilter implements Filter {
     private boolean cookieHttpOnly = true;
     private String cookieSameSite = "Lax";
     private @Nullable String headerName;
+    private boolean cookieHostPrefix = true;
 
     private Builder(@Nullable SessionStore store) {
       this.store = store;
@@ -304,6 +316,19 @@ public final class SessionFilter implements Filter {
     }
 
     /**
+     * Adds the {@code __Host-} prefix to the cookie name when the cookie qualifies (Secure, no
+     * Domain, Path=/), so that browsers accept it only from this host over HTTPS; default true.
+     * Turning it on renames the cookie, so clients holding the old name start a new session once.
+     *
+     * @param hostPrefix whether to use the prefix where allowed
+     * @return this builder
+     */
+    public Builder cookieHostPrefix(boolean hostPrefix) {
+      this.cookieHostPrefix = hostPrefix;
+      return this;
+    }
+
+    /**
      * Carries the id in this request and response header instead of a cookie (for API clients);
      * default null (use the cookie). When set, cookies are neither read nor written.
      *
@@ -365,7 +390,8 @@ public final class SessionFilter implements Filter {
           cookieSecure,
           cookieHttpOnly,
           sameSite,
-          headerName);
+          headerName,
+          cookieHostPrefix);
     }
 
     private static String normaliseSameSite(@Nullable String value) {

@@ -8,6 +8,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -175,26 +177,56 @@ final class StoreBackedRequest extends HttpServletRequestWrapper {
       String id = resolveRequestedId();
       return id == null ? Optional.empty() : remember(store.find(id));
     }
-    Cookie[] cookies = getCookies();
-    if (cookies == null) {
+    List<String> candidates = cookieCandidates();
+    if (candidates.isEmpty()) {
       return Optional.empty();
     }
-    int tried = 0;
-    for (Cookie cookie : cookies) {
-      if (tried == MAX_COOKIE_CANDIDATES) {
-        break;
-      }
-      if (settings.cookieName().equals(cookie.getName())
-          && SessionIdGenerator.isWellFormed(cookie.getValue())) {
-        tried++;
-        requestedId = cookie.getValue();
-        Optional<Session> found = remember(store.find(cookie.getValue()));
-        if (found.isPresent()) {
-          return found;
+    if (candidates.size() == 1) {
+      requestedId = candidates.get(0);
+      return remember(store.find(requestedId));
+    }
+    // Several cookies: none is trusted over another (a planted one may come first). Use the one
+    // that is live in the store; if several are, use none.
+    Optional<Session> chosen = Optional.empty();
+    for (String id : candidates) {
+      Optional<Session> found = store.find(id);
+      if (found.isPresent()) {
+        if (chosen.isPresent()) {
+          LOG.warn("a request carried several live session cookies; none of them is used");
+          requestedId = null;
+          requestedIdValid = false;
+          return Optional.empty();
         }
+        chosen = found;
+        requestedId = id;
       }
     }
-    return Optional.empty();
+    if (chosen.isEmpty()) {
+      requestedId = candidates.get(0);
+    }
+    return remember(chosen);
+  }
+
+  /** Returns the distinct well-formed values of the session cookie, at most a few. */
+  private List<String> cookieCandidates() {
+    Cookie[] cookies = getCookies();
+    if (cookies == null) {
+      return List.of();
+    }
+    String name = settings.effectiveName(getContextPath());
+    List<String> candidates = new ArrayList<>(2);
+    for (Cookie cookie : cookies) {
+      if (name.equals(cookie.getName())
+          && SessionIdGenerator.isWellFormed(cookie.getValue())
+          && !candidates.contains(cookie.getValue())) {
+        if (candidates.size() == MAX_COOKIE_CANDIDATES) {
+          LOG.debug("a request carried more than {} session cookies", MAX_COOKIE_CANDIDATES);
+          return List.of();
+        }
+        candidates.add(cookie.getValue());
+      }
+    }
+    return candidates;
   }
 
   private Optional<Session> remember(Optional<Session> found) {
@@ -211,15 +243,10 @@ final class StoreBackedRequest extends HttpServletRequestWrapper {
       requestedId = SessionIdGenerator.isWellFormed(header) ? header : null;
       return requestedId;
     }
-    Cookie[] cookies = getCookies();
-    if (cookies != null) {
-      for (Cookie cookie : cookies) {
-        if (settings.cookieName().equals(cookie.getName())
-            && SessionIdGenerator.isWellFormed(cookie.getValue())) {
-          requestedId = cookie.getValue();
-          break;
-        }
-      }
+    if (!lookedUp) {
+      List<String> candidates = cookieCandidates();
+      // With several cookies the requested one is known only after the lookup.
+      requestedId = candidates.size() == 1 ? candidates.get(0) : null;
     }
     return requestedId;
   }

@@ -62,11 +62,11 @@ class SessionIdGeneratorTest {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 200; i++) {
       String original = seeded.generate();
-      int slot = SlotHash.getSlot("strata:session:{" + original + "}");
+      int slot = SlotHash.getSlot("strata:s:{" + original + "}");
       assertThat(SessionIdGenerator.slotOf(original)).isEqualTo(slot);
       String rotated = seeded.generateInSlot(slot);
       assertThat(SessionIdGenerator.isWellFormed(rotated)).isTrue();
-      assertThat(SlotHash.getSlot("strata:session:{" + rotated + "}")).isEqualTo(slot);
+      assertThat(SlotHash.getSlot("strata:s:{" + rotated + "}")).isEqualTo(slot);
       assertThat(rotated.substring(0, 40)).isNotEqualTo(original.substring(0, 40));
       seen.add(rotated);
     }

@@ -43,7 +43,7 @@ abstract class AbstractStatelessServersTest {
   void aUserMovesFreelyBetweenTwoServersThroughLoginCartRestartAndLogout() {
     EmbeddedTomcat a = startInstance();
     EmbeddedTomcat b = startInstance();
-    HttpSessionClient user = new HttpSessionClient("SESSION");
+    HttpSessionClient user = new HttpSessionClient("__Host-SESSION");
 
     assertThat(user.get(a.baseUri() + "/cart").statusCode()).isEqualTo(401);
     assertThat(user.sessionId()).isNull();
@@ -53,7 +53,7 @@ abstract class AbstractStatelessServersTest {
     String anonymousId = user.sessionId();
     assertThat(anonymousId).hasSize(43);
     assertThat(HttpSessionClient.setCookies(visit).get(0))
-        .isEqualTo("SESSION=" + anonymousId + "; Path=/; Secure; HttpOnly; SameSite=Lax");
+        .isEqualTo("__Host-SESSION=" + anonymousId + "; Path=/; Secure; HttpOnly; SameSite=Lax");
     assertThat(user.get(b.baseUri() + "/visit").body()).isEqualTo("old");
 
     // Log in on A: the id changes (fixation defence), the old one is dead everywhere.
@@ -61,7 +61,7 @@ abstract class AbstractStatelessServersTest {
     String loggedInId = user.sessionId();
     assertThat(loggedInId).isNotNull().isNotEqualTo(anonymousId);
     assertThat(sessionKeyExists(anonymousId)).isFalse();
-    HttpSessionClient attacker = new HttpSessionClient("SESSION");
+    HttpSessionClient attacker = new HttpSessionClient("__Host-SESSION");
     attacker.setSessionId(anonymousId);
     assertThat(attacker.get(b.baseUri() + "/whoami").statusCode()).isEqualTo(401);
 
@@ -84,14 +84,14 @@ abstract class AbstractStatelessServersTest {
     HttpResponse<String> logout = user.post(a.baseUri() + "/logout");
     assertThat(logout.body()).isEqualTo("bye");
     assertThat(HttpSessionClient.setCookies(logout).get(0))
-        .startsWith("SESSION=;")
+        .startsWith("__Host-SESSION=;")
         .contains("Max-Age=0");
     assertThat(user.sessionId()).isNull();
     assertThat(sessionKeyExists(oldCookie)).isFalse();
 
     // A restarted B rejects the old cookie and tells the client to drop it.
     EmbeddedTomcat restartedB = startInstance();
-    HttpSessionClient replay = new HttpSessionClient("SESSION");
+    HttpSessionClient replay = new HttpSessionClient("__Host-SESSION");
     replay.setSessionId(oldCookie);
     HttpResponse<String> rejected = replay.get(restartedB.baseUri() + "/cart");
     assertThat(rejected.statusCode()).isEqualTo(401);

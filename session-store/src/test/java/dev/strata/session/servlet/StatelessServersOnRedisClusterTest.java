@@ -24,7 +24,7 @@ class StatelessServersOnRedisClusterTest extends AbstractStatelessServersTest {
 
   @Override
   protected boolean sessionKeyExists(String id) {
-    String key = "strata:session:{" + id + "}";
+    String key = "strata:s:{" + id + "}";
     return Long.valueOf(1)
         .equals(cluster.nodeForSlot(RedisCluster.slotOf(key)).server().command("EXISTS", key));
   }

@@ -24,6 +24,6 @@ class StatelessServersOnRedisTest extends AbstractStatelessServersTest {
 
   @Override
   protected boolean sessionKeyExists(String id) {
-    return Long.valueOf(1).equals(redis.command("EXISTS", "strata:session:{" + id + "}"));
+    return Long.valueOf(1).equals(redis.command("EXISTS", "strata:s:{" + id + "}"));
   }
 }
