@@ -4,20 +4,19 @@ import dev.strata.cache.Cache;
 import dev.strata.cache.CacheLoader;
 import dev.strata.cache.CacheWriter;
 import dev.strata.cache.internal.Checks;
-import dev.strata.cache.internal.CoalescingWriteQueue;
+import dev.strata.cache.spi.PendingWrite;
+import dev.strata.cache.spi.WriteQueue;
+import dev.strata.cache.strategy.internal.InMemoryWriteQueue;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
@@ -82,40 +81,35 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
 
   private static final Logger log = LoggerFactory.getLogger(WriteBehindCache.class);
 
-  private final CacheWriter<? super K, ? super V> writer;
-  private final CoalescingWriteQueue<K, V> queue;
-  private final int batchSize;
-  private final long maxDelayNanos;
+  private final WriteQueue<K, V> queue;
   private final QueueFullPolicy whenFull;
   private final long offerTimeoutNanos;
-  private final Retry retry;
-  private final DeadLetterHandler<K, V> deadLetterHandler;
-  private final List<WriteBehindListener> listeners = new CopyOnWriteArrayList<>();
-  private final Thread flusher;
+  private final WriteBehindFlusher<K, V> flusher;
   private volatile boolean closed;
 
   private final LongAdder accepted = new LongAdder();
   private final LongAdder coalesced = new LongAdder();
   private final LongAdder rejected = new LongAdder();
-  private final LongAdder written = new LongAdder();
-  private final LongAdder batches = new LongAdder();
-  private final LongAdder retries = new LongAdder();
-  private final LongAdder deadLettered = new LongAdder();
 
   private WriteBehindCache(Builder<K, V> builder) {
     super(builder.cache, builder.asyncExecutor);
-    this.writer = builder.writer;
-    this.queue = new CoalescingWriteQueue<>(builder.queueCapacity);
-    this.batchSize = builder.batchSize;
-    this.maxDelayNanos = builder.maxDelay.toNanos();
+    this.queue =
+        builder.queue != null ? builder.queue : new InMemoryWriteQueue<>(builder.queueCapacity);
     this.whenFull = builder.whenFull;
     this.offerTimeoutNanos = builder.offerTimeout.toNanos();
-    this.retry = Retry.of("strata-write-behind-" + builder.cache.name(), builder.retryConfig);
-    this.deadLetterHandler =
+    DeadLetterHandler<K, V> deadLetterHandler =
         builder.deadLetterHandler != null ? builder.deadLetterHandler : this::logDeadLetter;
-    this.flusher = new Thread(this::runFlusher, "strata-write-behind-" + builder.cache.name());
-    this.flusher.setDaemon(true);
-    this.flusher.start();
+    this.flusher =
+        new WriteBehindFlusher<>(
+            builder.cache.name(),
+            queue,
+            builder.writer,
+            builder.batchSize,
+            builder.maxDelay.toNanos(),
+            Retry.of("strata-write-behind-" + builder.cache.name(), builder.retryConfig),
+            deadLetterHandler,
+            keys -> delegate().invalidateAll(keys));
+    flusher.start();
   }
 
   /**
@@ -258,10 +252,10 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
         accepted.sum(),
         coalesced.sum(),
         rejected.sum(),
-        written.sum(),
-        batches.sum(),
-        retries.sum(),
-        deadLettered.sum(),
+        flusher.written.sum(),
+        flusher.batches.sum(),
+        flusher.retries.sum(),
+        flusher.deadLettered.sum(),
         queue.depth());
   }
 
@@ -272,7 +266,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    * @throws NullPointerException if {@code listener} is null
    */
   public void addListener(WriteBehindListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+    flusher.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
   }
 
   /**
@@ -281,7 +275,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    * @param listener the listener
    */
   public void removeListener(WriteBehindListener listener) {
-    listeners.remove(listener);
+    flusher.listeners.remove(listener);
   }
 
   /**
@@ -293,17 +287,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
   public void close() {
     closed = true;
     queue.close();
-    boolean interrupted = false;
-    while (flusher.isAlive()) {
-      try {
-        flusher.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    flusher.join();
   }
 
   /**
@@ -321,15 +305,27 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    */
   @Override
   void record(K key, @Nullable V value) {
-    CoalescingWriteQueue.Offer offer;
-    try {
-      offer = queue.offer(key, value, whenFull == QueueFullPolicy.BLOCK ? offerTimeoutNanos : 0);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      rejected.increment();
-      throw new WriteBehindQueueFullException(
-          "interrupted while waiting for room in the write-behind queue of cache '" + name() + "'",
-          e);
+    long deadline = System.nanoTime() + offerTimeoutNanos;
+    WriteQueue.Offer offer;
+    while (true) {
+      offer = queue.offer(key, value);
+      if (offer != WriteQueue.Offer.FULL || whenFull == QueueFullPolicy.REJECT) {
+        break;
+      }
+      long remaining = deadline - System.nanoTime();
+      try {
+        if (remaining <= 0 || !queue.awaitRoom(remaining)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        rejected.increment();
+        throw new WriteBehindQueueFullException(
+            "interrupted while waiting for room in the write-behind queue of cache '"
+                + name()
+                + "'",
+            e);
+      }
     }
     switch (offer) {
       case QUEUED -> accepted.increment();
@@ -356,110 +352,6 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
     }
   }
 
-  private void runFlusher() {
-    while (true) {
-      List<QueuedWrite<K, V>> batch;
-      try {
-        batch = queue.takeBatch(batchSize, maxDelayNanos);
-      } catch (InterruptedException e) {
-        // Only close() stops the flusher; an interrupt from elsewhere must not drop writes.
-        continue;
-      }
-      if (batch == null) {
-        return;
-      }
-      try {
-        writeBatch(batch);
-      } finally {
-        queue.completeBatch();
-      }
-    }
-  }
-
-  private void writeBatch(List<QueuedWrite<K, V>> batch) {
-    Map<K, V> puts = new LinkedHashMap<>();
-    List<K> deletes = new ArrayList<>();
-    for (QueuedWrite<K, V> write : batch) {
-      if (write.isDelete()) {
-        deletes.add(write.key());
-      } else {
-        puts.put(write.key(), write.value());
-      }
-    }
-    boolean[] putsDone = {puts.isEmpty()};
-    boolean[] failedBefore = {false};
-    long start = System.nanoTime();
-    try {
-      retry.executeCheckedSupplier(
-          () -> {
-            if (failedBefore[0]) {
-              retries.increment();
-            }
-            try {
-              if (!putsDone[0]) {
-                writer.writeAll(puts);
-                putsDone[0] = true;
-              }
-              if (!deletes.isEmpty()) {
-                writer.deleteAll(deletes);
-              }
-              return null;
-            } catch (Exception e) {
-              failedBefore[0] = true;
-              notifyRetry(batch.size(), e);
-              throw e;
-            }
-          });
-      written.add(batch.size());
-      batches.increment();
-      long nanos = System.nanoTime() - start;
-      for (WriteBehindListener listener : listeners) {
-        try {
-          listener.onBatchWritten(batch.size(), nanos);
-        } catch (RuntimeException e) {
-          log.warn("write-behind listener failed", e);
-        }
-      }
-    } catch (Throwable error) {
-      deadLetter(batch, error, System.nanoTime() - start);
-    }
-  }
-
-  private void notifyRetry(int size, Exception error) {
-    for (WriteBehindListener listener : listeners) {
-      try {
-        listener.onRetry(size, error);
-      } catch (RuntimeException e) {
-        log.warn("write-behind listener failed", e);
-      }
-    }
-  }
-
-  private void deadLetter(List<QueuedWrite<K, V>> batch, Throwable error, long nanos) {
-    deadLettered.add(batch.size());
-    List<K> keys = new ArrayList<>(batch.size());
-    for (QueuedWrite<K, V> write : batch) {
-      keys.add(write.key());
-    }
-    try {
-      delegate().invalidateAll(keys);
-    } catch (RuntimeException e) {
-      log.warn("cache '{}': could not drop dead-lettered keys from the cache", name(), e);
-    }
-    for (WriteBehindListener listener : listeners) {
-      try {
-        listener.onDeadLetter(batch.size(), nanos, error);
-      } catch (RuntimeException e) {
-        log.warn("write-behind listener failed", e);
-      }
-    }
-    try {
-      deadLetterHandler.onDeadLetter(List.copyOf(batch), error);
-    } catch (RuntimeException e) {
-      log.error("cache '{}': dead-letter handler failed", name(), e);
-    }
-  }
-
   private void logDeadLetter(List<QueuedWrite<K, V>> writes, Throwable error) {
     log.error(
         "cache '{}': {} writes could not be written after retries and were dropped",
@@ -478,7 +370,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
 
     @Override
     public @Nullable V load(K key) throws Exception {
-      QueuedWrite<K, V> waiting = queue.pendingWrite(key);
+      PendingWrite<K, V> waiting = queue.pendingWrite(key);
       return waiting != null ? waiting.value() : loader.load(key);
     }
 
@@ -487,7 +379,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
       Map<K, V> result = new HashMap<>();
       Set<K> rest = new LinkedHashSet<>();
       for (K key : keys) {
-        QueuedWrite<K, V> waiting = queue.pendingWrite(key);
+        PendingWrite<K, V> waiting = queue.pendingWrite(key);
         if (waiting == null) {
           rest.add(key);
         } else if (!waiting.isDelete()) {
@@ -531,6 +423,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
             .retryOnException(e -> true)
             .build();
     private @Nullable DeadLetterHandler<K, V> deadLetterHandler;
+    private @Nullable WriteQueue<K, V> queue;
     private Executor asyncExecutor = ForkJoinPool.commonPool();
 
     private Builder(Cache<K, V> cache, CacheWriter<? super K, ? super V> writer) {
@@ -617,6 +510,21 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
     public Builder<K, V> deadLetterHandler(DeadLetterHandler<K, V> deadLetterHandler) {
       this.deadLetterHandler =
           Objects.requireNonNull(deadLetterHandler, "deadLetterHandler must not be null");
+      return this;
+    }
+
+    /**
+     * Sets the queue writes wait in, e.g. the durable Redis Streams queue of {@code
+     * strata-cache-redis}; an in-memory queue of {@link #queueCapacity} keys by default. The cache
+     * takes the queue over: its flusher is the queue's only reader, and {@link
+     * WriteBehindCache#close()} closes it. {@link #queueCapacity} does not apply to a queue set
+     * here.
+     *
+     * @param queue the queue
+     * @return this builder
+     */
+    public Builder<K, V> queue(WriteQueue<K, V> queue) {
+      this.queue = Objects.requireNonNull(queue, "queue must not be null");
       return this;
     }
 
