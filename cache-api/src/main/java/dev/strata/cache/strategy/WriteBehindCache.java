@@ -11,6 +11,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,14 +47,21 @@ import org.slf4j.LoggerFactory;
  *       full waits for room up to {@code offerTimeout} ({@link QueueFullPolicy#BLOCK}, the default)
  *       or is refused at once ({@link QueueFullPolicy#REJECT}); either way it then throws {@link
  *       WriteBehindQueueFullException} and changes neither the queue nor the cache. A write to a
- *       key that already waits always coalesces without waiting.
+ *       key that already waits always coalesces without waiting. A write waiting for room holds no
+ *       lock: writes to other keys go on.
  *   <li><b>Reads</b> see the queue: a miss on a key with a write still waiting returns that write's
  *       value (or nothing, for a delete) instead of loading a stale row from the database.
  *   <li><b>Durability</b>: a write is acknowledged when {@code put}/{@code delete} returns. {@link
  *       #flush()} returns once everything acknowledged before it was written or dead-lettered;
- *       {@link #close()} stops accepting writes, drains the queue (through retries) and stops the
- *       flusher, so nothing acknowledged is lost on a graceful shutdown. Writes still queued when
- *       the process dies are lost: the queue lives in memory.
+ *       {@link #close(Duration)} stops accepting writes, drains the queue (through retries) until
+ *       its deadline and returns what it could not write ({@link #close()} waits the configured
+ *       {@code closeTimeout}, 30 s by default). With the default in-memory queue, writes still
+ *       queued when the process dies are lost; the durable queue of {@code strata-cache-redis}
+ *       ({@link Builder#queue}) keeps them in Redis for another node.
+ *   <li><b>A flusher that cannot die quietly</b>: whatever a listener or the dead-letter handler
+ *       throws, {@link Error}s included, is logged and counted and the batch still ends written or
+ *       dead-lettered. If the flusher stops anyway (an {@link Error} from the queue itself), every
+ *       later write and {@link #flush()} throws {@link IllegalStateException} naming the cause.
  * </ul>
  *
  * <pre>{@code
@@ -81,7 +89,10 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
 
   private static final Logger log = LoggerFactory.getLogger(WriteBehindCache.class);
 
+  private static final long FLUSH_CHECK_NANOS = 100_000_000L;
+
   private final WriteQueue<K, V> queue;
+  private final Duration closeTimeout;
   private final QueueFullPolicy whenFull;
   private final long offerTimeoutNanos;
   private final WriteBehindFlusher<K, V> flusher;
@@ -96,6 +107,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
     this.queue =
         builder.queue != null ? builder.queue : new InMemoryWriteQueue<>(builder.queueCapacity);
     this.whenFull = builder.whenFull;
+    this.closeTimeout = builder.closeTimeout;
     this.offerTimeoutNanos = builder.offerTimeout.toNanos();
     DeadLetterHandler<K, V> deadLetterHandler =
         builder.deadLetterHandler != null ? builder.deadLetterHandler : this::logDeadLetter;
@@ -218,7 +230,13 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    */
   public void flush() throws InterruptedException {
     long target = queue.requestFlush();
-    queue.awaitDone(target, Long.MAX_VALUE);
+    while (!queue.awaitDone(target, FLUSH_CHECK_NANOS)) {
+      Throwable failure = flusher.failure();
+      if (failure != null) {
+        throw new IllegalStateException(
+            "write-behind flusher of cache '" + name() + "' stopped (" + failure + ")", failure);
+      }
+    }
   }
 
   /**
@@ -256,7 +274,9 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
         flusher.batches.sum(),
         flusher.retries.sum(),
         flusher.deadLettered.sum(),
-        queue.depth());
+        queue.depth(),
+        flusher.callbackFailures.sum(),
+        flusher.queueFailures.sum());
   }
 
   /**
@@ -279,15 +299,53 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
   }
 
   /**
-   * Stops accepting writes, writes everything queued (retrying as configured; what still fails goes
-   * to the dead-letter handler), and stops the flusher. Blocks until done; an interrupt while
-   * waiting is remembered and the wait goes on, so no acknowledged write is abandoned. Idempotent.
+   * Closes with the {@linkplain Builder#closeTimeout close timeout} (30 s by default), as {@link
+   * #close(Duration)} does; writes not written by then are logged at ERROR level (with the
+   * in-memory queue they are lost; a durable queue keeps them for another node). Idempotent.
    */
   @Override
   public void close() {
+    List<QueuedWrite<K, V>> unwritten = close(closeTimeout);
+    if (!unwritten.isEmpty()) {
+      log.error(
+          "cache '{}': {} writes were not written by this node before the close deadline of {}",
+          name(),
+          unwritten.size(),
+          closeTimeout);
+    }
+  }
+
+  /**
+   * Stops accepting writes, writes what is queued (retrying as configured; what still fails goes to
+   * the dead-letter handler) until {@code timeout} has passed, then stops the flusher, abandoning a
+   * batch in flight (its retries end). An interrupt while waiting is remembered and the wait goes
+   * on. Writes already refused or done are not repeated; calling it again returns what is still not
+   * written.
+   *
+   * <p>A writer call that hangs (e.g. a database without query timeout) cannot be stopped; its
+   * batch is reported as not written, although the call may still complete later.
+   *
+   * @param timeout the longest wait; positive
+   * @return the writes not written (nor dead-lettered) by the deadline, in queue order; empty when
+   *     everything acknowledged was handled
+   * @throws NullPointerException if {@code timeout} is null
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public List<QueuedWrite<K, V>> close(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout must not be null");
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be positive but was " + timeout);
+    }
     closed = true;
     queue.close();
-    flusher.join();
+    if (!flusher.join(timeout.toNanos())) {
+      flusher.abandon();
+    }
+    List<QueuedWrite<K, V>> unwritten = new ArrayList<>();
+    for (PendingWrite<K, V> write : queue.unwritten()) {
+      unwritten.add(new QueuedWrite<>(write.key(), write.value()));
+    }
+    return unwritten;
   }
 
   /**
@@ -303,30 +361,24 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    * Queues the write and counts it; throws {@link WriteBehindQueueFullException} when there is no
    * room, {@link IllegalStateException} when closed.
    */
+  /**
+   * Queues the write and counts it; returns {@code false} to wait for room without the key's lock
+   * (policy BLOCK, time left), throws {@link WriteBehindQueueFullException} when there is no room,
+   * {@link IllegalStateException} when closed or when the flusher stopped.
+   */
   @Override
-  void record(K key, @Nullable V value) {
-    long deadline = System.nanoTime() + offerTimeoutNanos;
-    WriteQueue.Offer offer;
-    while (true) {
-      offer = queue.offer(key, value);
-      if (offer != WriteQueue.Offer.FULL || whenFull == QueueFullPolicy.REJECT) {
-        break;
-      }
-      long remaining = deadline - System.nanoTime();
-      try {
-        if (remaining <= 0 || !queue.awaitRoom(remaining)) {
-          break;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        rejected.increment();
-        throw new WriteBehindQueueFullException(
-            "interrupted while waiting for room in the write-behind queue of cache '"
-                + name()
-                + "'",
-            e);
-      }
+  boolean record(K key, @Nullable V value, long startNanos) {
+    Throwable failure = flusher.failure();
+    if (failure != null) {
+      throw new IllegalStateException(
+          "write-behind flusher of cache '"
+              + name()
+              + "' stopped ("
+              + failure
+              + "); writes are refused because nothing would write them",
+          failure);
     }
+    WriteQueue.Offer offer = queue.offer(key, value);
     switch (offer) {
       case QUEUED -> accepted.increment();
       case COALESCED -> {
@@ -334,6 +386,10 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
         coalesced.increment();
       }
       case FULL -> {
+        if (whenFull == QueueFullPolicy.BLOCK
+            && System.nanoTime() - startNanos < offerTimeoutNanos) {
+          return false;
+        }
         rejected.increment();
         throw new WriteBehindQueueFullException(
             "write-behind queue of cache '"
@@ -349,6 +405,25 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
       }
       case CLOSED ->
           throw new IllegalStateException("write-behind cache '" + name() + "' is closed");
+    }
+    return true;
+  }
+
+  /** Waits for room in the queue, holding no lock, until the offer timeout of the write. */
+  @Override
+  void awaitRoom(long startNanos) {
+    long remaining = startNanos + offerTimeoutNanos - System.nanoTime();
+    if (remaining <= 0) {
+      return;
+    }
+    try {
+      queue.awaitRoom(remaining);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      rejected.increment();
+      throw new WriteBehindQueueFullException(
+          "interrupted while waiting for room in the write-behind queue of cache '" + name() + "'",
+          e);
     }
   }
 
@@ -414,6 +489,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
     private int queueCapacity = 10_000;
     private QueueFullPolicy whenFull = QueueFullPolicy.BLOCK;
     private Duration offerTimeout = Duration.ofSeconds(10);
+    private Duration closeTimeout = Duration.ofSeconds(30);
     private RetryConfig retryConfig =
         RetryConfig.custom()
             .maxAttempts(5)
@@ -475,6 +551,18 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
     public Builder<K, V> whenFull(QueueFullPolicy policy, Duration offerTimeout) {
       this.whenFull = policy;
       this.offerTimeout = offerTimeout;
+      return this;
+    }
+
+    /**
+     * Sets how long {@link WriteBehindCache#close()} writes what is queued before it stops the
+     * flusher; 30 s by default.
+     *
+     * @param closeTimeout a positive duration
+     * @return this builder
+     */
+    public Builder<K, V> closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = closeTimeout;
       return this;
     }
 
@@ -563,6 +651,10 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
       Objects.requireNonNull(offerTimeout, "offerTimeout must not be null");
       if (offerTimeout.isZero() || offerTimeout.isNegative()) {
         throw new IllegalArgumentException("offerTimeout must be positive but was " + offerTimeout);
+      }
+      Objects.requireNonNull(closeTimeout, "closeTimeout must not be null");
+      if (closeTimeout.isZero() || closeTimeout.isNegative()) {
+        throw new IllegalArgumentException("closeTimeout must be positive but was " + closeTimeout);
       }
       Objects.requireNonNull(retryConfig, "retry must not be null");
       Objects.requireNonNull(asyncExecutor, "asyncExecutor must not be null");

@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,10 @@ final class WriteBehindFlusher<K, V> {
   final LongAdder batches = new LongAdder();
   final LongAdder retries = new LongAdder();
   final LongAdder deadLettered = new LongAdder();
+  final LongAdder callbackFailures = new LongAdder();
+  final LongAdder queueFailures = new LongAdder();
+  private volatile boolean abandoned;
+  private volatile @Nullable Throwable failure;
 
   WriteBehindFlusher(
       String name,
@@ -69,46 +75,147 @@ final class WriteBehindFlusher<K, V> {
     thread.start();
   }
 
-  /** Waits for the flusher to end, remembering (and restoring) an interrupt. */
-  void join() {
+  /**
+   * Waits up to {@code timeoutNanos} for the flusher to end; an interrupt is remembered (and
+   * restored) and the wait goes on.
+   *
+   * @return whether the flusher ended
+   */
+  boolean join(long timeoutNanos) {
+    long deadline = System.nanoTime() + timeoutNanos;
     boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
+    try {
+      while (thread.isAlive()) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          return false;
+        }
+        try {
+          thread.join(Math.max(1, remaining / 1_000_000));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+      return true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
+  /** Stops the flusher at once: the batch being written is abandoned, nothing more is taken. */
+  void abandon() {
+    abandoned = true;
+    thread.interrupt();
+  }
+
+  /**
+   * Returns why the flusher stopped before its queue was closed and drained, or {@code null} while
+   * it runs (or after it ended normally).
+   */
+  @Nullable Throwable failure() {
+    return failure;
+  }
+
   private void run() {
-    while (true) {
+    try {
+      loop();
+    } catch (Throwable t) {
+      failure = t;
+      log.error(
+          "cache '{}': the write-behind flusher stopped; writes are refused from now on", name, t);
+    }
+  }
+
+  private void loop() {
+    long backoffMillis = 0;
+    while (!abandoned) {
       WriteBatch<K, V> batch;
       try {
         batch = queue.takeBatch(batchSize, maxDelayNanos);
+        backoffMillis = 0;
       } catch (InterruptedException e) {
         // Only close() stops the flusher; an interrupt from elsewhere must not drop writes.
+        continue;
+      } catch (RuntimeException e) {
+        queueFailures.increment();
+        backoffMillis = Math.min(1000, Math.max(10, backoffMillis * 2));
+        log.warn(
+            "cache '{}': could not take a batch from the write-behind queue ({}); again in {} ms",
+            name,
+            e.toString(),
+            backoffMillis);
+        pause(backoffMillis);
         continue;
       }
       if (batch == null) {
         return;
       }
-      WriteQueue.Outcome outcome = WriteQueue.Outcome.DEAD_LETTERED;
-      Throwable error = null;
-      try {
-        error = writeBatch(batch.writes());
-        outcome = error == null ? WriteQueue.Outcome.WRITTEN : WriteQueue.Outcome.DEAD_LETTERED;
-      } finally {
-        queue.completeBatch(batch, outcome, error);
-      }
+      process(batch);
     }
   }
 
-  /** Writes the batch; returns null when written, else the error it was dead-lettered with. */
-  private Throwable writeBatch(List<PendingWrite<K, V>> batch) {
+  private void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      // abandon() interrupts; the loop checks the flag
+    }
+  }
+
+  private void process(WriteBatch<K, V> batch) {
+    List<PendingWrite<K, V>> writes = batch.writes();
+    long start = System.nanoTime();
+    Throwable error = writeBatch(writes);
+    long nanos = System.nanoTime() - start;
+    WriteQueue.Outcome outcome;
+    if (error == null) {
+      outcome = WriteQueue.Outcome.WRITTEN;
+      written.add(writes.size());
+      batches.increment();
+      List<K> keys = keysOf(writes);
+      for (WriteBehindListener listener : listeners) {
+        try {
+          listener.onBatchWritten(keys, nanos);
+        } catch (Throwable e) {
+          callbackFailed("listener", e);
+        }
+      }
+    } else if (abandoned) {
+      outcome = WriteQueue.Outcome.ABANDONED;
+    } else {
+      outcome = WriteQueue.Outcome.DEAD_LETTERED;
+      deadLetter(writes, error, nanos);
+    }
+    try {
+      queue.completeBatch(
+          batch, outcome, outcome == WriteQueue.Outcome.DEAD_LETTERED ? error : null);
+    } catch (RuntimeException e) {
+      queueFailures.increment();
+      log.warn(
+          "cache '{}': could not complete a batch in the write-behind queue; it may be written"
+              + " again",
+          name,
+          e);
+    }
+  }
+
+  private void callbackFailed(String what, Throwable e) {
+    callbackFailures.increment();
+    log.error("cache '{}': write-behind {} failed; the flusher goes on", name, what, e);
+  }
+
+  private static <K> List<K> keysOf(List<? extends PendingWrite<K, ?>> writes) {
+    List<K> keys = new ArrayList<>(writes.size());
+    for (PendingWrite<K, ?> write : writes) {
+      keys.add(write.key());
+    }
+    return List.copyOf(keys);
+  }
+
+  /** Writes the batch with retries; returns null when written, else the last error. */
+  private @Nullable Throwable writeBatch(List<PendingWrite<K, V>> batch) {
     Map<K, V> puts = new LinkedHashMap<>();
     Map<K, Long> putSequences = new LinkedHashMap<>();
     Map<K, Long> deletes = new LinkedHashMap<>();
@@ -125,10 +232,12 @@ final class WriteBehindFlusher<K, V> {
     boolean useSequences = sequenced;
     boolean[] putsDone = {puts.isEmpty()};
     boolean[] failedBefore = {false};
-    long start = System.nanoTime();
     try {
       retry.executeCheckedSupplier(
           () -> {
+            if (abandoned) {
+              throw new CancellationException("the flusher was stopped at the close deadline");
+            }
             if (failedBefore[0]) {
               retries.increment();
             }
@@ -141,19 +250,8 @@ final class WriteBehindFlusher<K, V> {
               throw e;
             }
           });
-      written.add(batch.size());
-      batches.increment();
-      long nanos = System.nanoTime() - start;
-      for (WriteBehindListener listener : listeners) {
-        try {
-          listener.onBatchWritten(batch.size(), nanos);
-        } catch (RuntimeException e) {
-          log.warn("write-behind listener failed", e);
-        }
-      }
       return null;
     } catch (Throwable error) {
-      deadLetter(batch, error, System.nanoTime() - start);
       return error;
     }
   }
@@ -191,8 +289,8 @@ final class WriteBehindFlusher<K, V> {
     for (WriteBehindListener listener : listeners) {
       try {
         listener.onRetry(size, error);
-      } catch (RuntimeException e) {
-        log.warn("write-behind listener failed", e);
+      } catch (Throwable e) {
+        callbackFailed("listener", e);
       }
     }
   }
@@ -207,20 +305,20 @@ final class WriteBehindFlusher<K, V> {
     }
     try {
       dropFromCache.accept(keys);
-    } catch (RuntimeException e) {
-      log.warn("cache '{}': could not drop dead-lettered keys from the cache", name, e);
+    } catch (Throwable e) {
+      callbackFailed("drop of dead-lettered keys from the cache", e);
     }
     for (WriteBehindListener listener : listeners) {
       try {
         listener.onDeadLetter(batch.size(), nanos, error);
-      } catch (RuntimeException e) {
-        log.warn("write-behind listener failed", e);
+      } catch (Throwable e) {
+        callbackFailed("listener", e);
       }
     }
     try {
       deadLetterHandler.onDeadLetter(List.copyOf(writes), error);
-    } catch (RuntimeException e) {
-      log.error("cache '{}': dead-letter handler failed", name, e);
+    } catch (Throwable e) {
+      callbackFailed("dead-letter handler", e);
     }
   }
 }
