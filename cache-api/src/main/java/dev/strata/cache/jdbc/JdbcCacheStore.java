@@ -83,7 +83,7 @@ public final class JdbcCacheStore<K, V>
   private final ValueBinder<V> valueBinder;
   private final int maxKeysPerStatement;
   private final String selectColumns;
-  private final int queryTimeoutSeconds;
+  private final JdbcStatements statements;
   private final @Nullable String versionColumn;
   private volatile @Nullable SqlDialect dialect;
   private volatile @Nullable String upsertSql;
@@ -99,7 +99,9 @@ public final class JdbcCacheStore<K, V>
     this.maxKeysPerStatement = b.maxKeysPerStatement;
     this.dialect = b.dialect;
     this.selectColumns = keyColumn + ", " + String.join(", ", valueColumns);
-    this.queryTimeoutSeconds = (int) Math.max(1, (b.queryTimeout.toMillis() + 999) / 1000);
+    this.statements =
+        new JdbcStatements(
+            b.dataSource, (int) Math.max(1, (b.queryTimeout.toMillis() + 999) / 1000));
     this.versionColumn = b.versionColumn;
   }
 
@@ -142,7 +144,7 @@ public final class JdbcCacheStore<K, V>
     Objects.requireNonNull(key, "key must not be null");
     String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " = ?";
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = prepare(connection, sql)) {
+        PreparedStatement statement = statements.prepare(connection, sql)) {
       statement.setObject(1, key);
       try (ResultSet rows = statement.executeQuery()) {
         return rows.next() ? rowMapper.map(rows) : null;
@@ -171,7 +173,7 @@ public final class JdbcCacheStore<K, V>
                 + " IN ("
                 + SqlDialect.placeholders(chunk.size())
                 + ")";
-        try (PreparedStatement statement = prepare(connection, sql)) {
+        try (PreparedStatement statement = statements.prepare(connection, sql)) {
           for (int i = 0; i < chunk.size(); i++) {
             statement.setObject(
                 i + 1, Objects.requireNonNull(chunk.get(i), "keys must not contain a null key"));
@@ -200,11 +202,11 @@ public final class JdbcCacheStore<K, V>
     if (entries.isEmpty()) {
       return;
     }
-    List<K> keys = sorted(entries.keySet());
+    List<K> keys = JdbcStatements.sorted(entries.keySet());
     String sql = upsertSql();
-    inTransaction(
+    statements.inTransaction(
         connection -> {
-          try (PreparedStatement statement = prepare(connection, sql)) {
+          try (PreparedStatement statement = statements.prepare(connection, sql)) {
             int batched = 0;
             for (K key : keys) {
               V value =
@@ -235,8 +237,8 @@ public final class JdbcCacheStore<K, V>
     if (keys.isEmpty()) {
       return;
     }
-    List<K> list = sorted(new LinkedHashSet<>(keys));
-    inTransaction(
+    List<K> list = JdbcStatements.sorted(new LinkedHashSet<>(keys));
+    statements.inTransaction(
         connection -> {
           for (int from = 0; from < list.size(); from += maxKeysPerStatement) {
             List<K> chunk = list.subList(from, Math.min(list.size(), from + maxKeysPerStatement));
@@ -248,7 +250,7 @@ public final class JdbcCacheStore<K, V>
                     + " IN ("
                     + SqlDialect.placeholders(chunk.size())
                     + ")";
-            try (PreparedStatement statement = prepare(connection, sql)) {
+            try (PreparedStatement statement = statements.prepare(connection, sql)) {
               for (int i = 0; i < chunk.size(); i++) {
                 statement.setObject(i + 1, chunk.get(i));
               }
@@ -261,17 +263,6 @@ public final class JdbcCacheStore<K, V>
   @Override
   public String toString() {
     return "JdbcCacheStore[" + table + "." + keyColumn + " -> " + valueColumns + "]";
-  }
-
-  private PreparedStatement prepare(Connection connection, String sql) throws SQLException {
-    PreparedStatement statement = connection.prepareStatement(sql);
-    try {
-      statement.setQueryTimeout(queryTimeoutSeconds);
-    } catch (SQLException | RuntimeException e) {
-      statement.close();
-      throw e;
-    }
-    return statement;
   }
 
   /**
@@ -291,16 +282,16 @@ public final class JdbcCacheStore<K, V>
     if (entries.isEmpty()) {
       return;
     }
-    List<K> keys = sorted(entries.keySet());
+    List<K> keys = JdbcStatements.sorted(entries.keySet());
     SqlDialect known = dialect();
-    inTransaction(
+    statements.inTransaction(
         connection -> {
           if (known == SqlDialect.POSTGRESQL) {
             String sql = known.versionedUpsert(table, keyColumn, valueColumns, version);
-            try (PreparedStatement statement = prepare(connection, sql)) {
+            try (PreparedStatement statement = statements.prepare(connection, sql)) {
               for (K key : keys) {
                 int next = bindRow(statement, key, entries.get(key));
-                statement.setLong(next, sequenceOf(sequences, key));
+                statement.setLong(next, JdbcStatements.sequenceOf(sequences, key));
                 statement.addBatch();
               }
               statement.executeBatch();
@@ -309,17 +300,18 @@ public final class JdbcCacheStore<K, V>
           }
           String update = SqlDialect.versionedUpdate(table, keyColumn, valueColumns, version);
           String insert = SqlDialect.insert(table, keyColumn, valueColumns, version);
-          try (PreparedStatement updating = prepare(connection, update);
-              PreparedStatement inserting = prepare(connection, insert)) {
+          try (PreparedStatement updating = statements.prepare(connection, update);
+              PreparedStatement inserting = statements.prepare(connection, insert)) {
             for (K key : keys) {
               V value =
                   Objects.requireNonNull(entries.get(key), "entries must not contain a null value");
-              long sequence = sequenceOf(sequences, key);
+              long sequence = JdbcStatements.sequenceOf(sequences, key);
               valueBinder.bind(updating, 1, value);
               updating.setLong(valueColumns.size() + 1, sequence);
               updating.setObject(valueColumns.size() + 2, key);
               updating.setLong(valueColumns.size() + 3, sequence);
-              if (updating.executeUpdate() == 0 && !exists(connection, key)) {
+              if (updating.executeUpdate() == 0
+                  && !statements.exists(connection, table, keyColumn, key)) {
                 int next = bindRow(inserting, key, value);
                 inserting.setLong(next, sequence);
                 inserting.executeUpdate();
@@ -343,23 +335,14 @@ public final class JdbcCacheStore<K, V>
     if (sequences.isEmpty()) {
       return;
     }
-    List<K> keys = sorted(sequences.keySet());
-    String sql =
-        "DELETE FROM "
-            + table
-            + " WHERE "
-            + keyColumn
-            + " = ? AND ("
-            + version
-            + " IS NULL OR "
-            + version
-            + " <= ?)";
-    inTransaction(
+    List<K> keys = JdbcStatements.sorted(sequences.keySet());
+    String sql = SqlDialect.versionedDelete(table, keyColumn, version);
+    statements.inTransaction(
         connection -> {
-          try (PreparedStatement statement = prepare(connection, sql)) {
+          try (PreparedStatement statement = statements.prepare(connection, sql)) {
             for (K key : keys) {
               statement.setObject(1, key);
-              statement.setLong(2, sequenceOf(sequences, key));
+              statement.setLong(2, JdbcStatements.sequenceOf(sequences, key));
               statement.addBatch();
             }
             statement.executeBatch();
@@ -376,30 +359,11 @@ public final class JdbcCacheStore<K, V>
     return version;
   }
 
-  private static long sequenceOf(Map<?, Long> sequences, Object key) {
-    Long sequence = sequences.get(key);
-    if (sequence == null || sequence <= 0) {
-      throw new IllegalArgumentException(
-          "sequences must hold a positive sequence for key " + key + " but had " + sequence);
-    }
-    return sequence;
-  }
-
   private int bindRow(PreparedStatement statement, K key, @Nullable V value) throws SQLException {
     statement.setObject(1, key);
     valueBinder.bind(
         statement, 2, Objects.requireNonNull(value, "entries must not contain a null value"));
     return valueColumns.size() + 2;
-  }
-
-  private boolean exists(Connection connection, K key) throws SQLException {
-    String sql = "SELECT 1 FROM " + table + " WHERE " + keyColumn + " = ?";
-    try (PreparedStatement statement = prepare(connection, sql)) {
-      statement.setObject(1, key);
-      try (ResultSet rows = statement.executeQuery()) {
-        return rows.next();
-      }
-    }
   }
 
   private String upsertSql() throws SQLException {
@@ -409,47 +373,6 @@ public final class JdbcCacheStore<K, V>
       upsertSql = sql;
     }
     return sql;
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private List<K> sorted(Collection<? extends K> keys) {
-    List<K> list = new ArrayList<>(keys.size());
-    for (K key : keys) {
-      list.add(Objects.requireNonNull(key, "keys must not contain a null key"));
-    }
-    if (!list.isEmpty() && list.get(0) instanceof Comparable) {
-      try {
-        list.sort((a, b) -> ((Comparable) a).compareTo(b));
-      } catch (ClassCastException e) {
-        // keys of mixed types: keep the given order
-      }
-    }
-    return list;
-  }
-
-  private void inTransaction(SqlWork work) throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        work.run(connection);
-        connection.commit();
-      } catch (SQLException | RuntimeException | Error e) {
-        try {
-          connection.rollback();
-        } catch (SQLException rollbackFailure) {
-          e.addSuppressed(rollbackFailure);
-        }
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
-    }
-  }
-
-  @FunctionalInterface
-  private interface SqlWork {
-    void run(Connection connection) throws SQLException;
   }
 
   /**

@@ -115,6 +115,19 @@ public enum SqlDialect {
         + " < ?)";
   }
 
+  /** {@code DELETE} of a row whose version is not newer: key, version. */
+  static String versionedDelete(String table, String keyColumn, String versionColumn) {
+    return "DELETE FROM "
+        + table
+        + " WHERE "
+        + keyColumn
+        + " = ? AND ("
+        + versionColumn
+        + " IS NULL OR "
+        + versionColumn
+        + " <= ?)";
+  }
+
   /** Plain {@code INSERT} of key, values and version. */
   static String insert(
       String table, String keyColumn, List<String> valueColumns, String versionColumn) {

@@ -12,12 +12,9 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
@@ -109,8 +106,6 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
     this.whenFull = builder.whenFull;
     this.closeTimeout = builder.closeTimeout;
     this.offerTimeoutNanos = builder.offerTimeout.toNanos();
-    DeadLetterHandler<K, V> deadLetterHandler =
-        builder.deadLetterHandler != null ? builder.deadLetterHandler : this::logDeadLetter;
     this.flusher =
         new WriteBehindFlusher<>(
             builder.cache.name(),
@@ -119,7 +114,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
             builder.batchSize,
             builder.maxDelay.toNanos(),
             Retry.of("strata-write-behind-" + builder.cache.name(), builder.retryConfig),
-            deadLetterHandler,
+            builder.deadLetterHandler,
             keys -> delegate().invalidateAll(keys));
     flusher.start();
   }
@@ -212,14 +207,14 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
   @Override
   public @Nullable V get(K key, CacheLoader<? super K, ? extends V> loader) {
     Objects.requireNonNull(loader, "loader must not be null");
-    return delegate().get(key, new QueueAwareLoader(loader));
+    return delegate().get(key, new QueueAwareLoader<>(queue, loader));
   }
 
   /** Like {@link Cache#getAll}, taking missing keys from the queue before calling the loader. */
   @Override
   public Map<K, V> getAll(Iterable<? extends K> keys, CacheLoader<? super K, ? extends V> loader) {
     Objects.requireNonNull(loader, "loader must not be null");
-    return delegate().getAll(keys, new QueueAwareLoader(loader));
+    return delegate().getAll(keys, new QueueAwareLoader<>(queue, loader));
   }
 
   /**
@@ -231,11 +226,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
   public void flush() throws InterruptedException {
     long target = queue.requestFlush();
     while (!queue.awaitDone(target, FLUSH_CHECK_NANOS)) {
-      Throwable failure = flusher.failure();
-      if (failure != null) {
-        throw new IllegalStateException(
-            "write-behind flusher of cache '" + name() + "' stopped (" + failure + ")", failure);
-      }
+      flusher.checkAlive();
     }
   }
 
@@ -368,16 +359,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    */
   @Override
   boolean record(K key, @Nullable V value, long startNanos) {
-    Throwable failure = flusher.failure();
-    if (failure != null) {
-      throw new IllegalStateException(
-          "write-behind flusher of cache '"
-              + name()
-              + "' stopped ("
-              + failure
-              + "); writes are refused because nothing would write them",
-          failure);
-    }
+    flusher.checkAlive();
     WriteQueue.Offer offer = queue.offer(key, value);
     switch (offer) {
       case QUEUED -> accepted.increment();
@@ -391,17 +373,11 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
           return false;
         }
         rejected.increment();
-        throw new WriteBehindQueueFullException(
-            "write-behind queue of cache '"
-                + name()
-                + "' is full (queueCapacity "
-                + queue.capacity()
-                + ", policy "
-                + whenFull
-                + (whenFull == QueueFullPolicy.BLOCK
-                    ? ", waited " + Duration.ofNanos(offerTimeoutNanos)
-                    : "")
-                + ")");
+        throw WriteBehindQueueFullException.full(
+            name(),
+            queue.capacity(),
+            whenFull,
+            whenFull == QueueFullPolicy.BLOCK ? Duration.ofNanos(offerTimeoutNanos) : null);
       }
       case CLOSED ->
           throw new IllegalStateException("write-behind cache '" + name() + "' is closed");
@@ -424,53 +400,6 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
       throw new WriteBehindQueueFullException(
           "interrupted while waiting for room in the write-behind queue of cache '" + name() + "'",
           e);
-    }
-  }
-
-  private void logDeadLetter(List<QueuedWrite<K, V>> writes, Throwable error) {
-    log.error(
-        "cache '{}': {} writes could not be written after retries and were dropped",
-        name(),
-        writes.size(),
-        error);
-  }
-
-  /** A loader that answers from the queue before asking the real loader. */
-  private final class QueueAwareLoader implements CacheLoader<K, V> {
-    private final CacheLoader<? super K, ? extends V> loader;
-
-    QueueAwareLoader(CacheLoader<? super K, ? extends V> loader) {
-      this.loader = loader;
-    }
-
-    @Override
-    public @Nullable V load(K key) throws Exception {
-      PendingWrite<K, V> waiting = queue.pendingWrite(key);
-      return waiting != null ? waiting.value() : loader.load(key);
-    }
-
-    @Override
-    public Map<K, V> loadAll(Set<? extends K> keys) throws Exception {
-      Map<K, V> result = new HashMap<>();
-      Set<K> rest = new LinkedHashSet<>();
-      for (K key : keys) {
-        PendingWrite<K, V> waiting = queue.pendingWrite(key);
-        if (waiting == null) {
-          rest.add(key);
-        } else if (!waiting.isDelete()) {
-          result.put(key, waiting.value());
-        }
-      }
-      if (!rest.isEmpty()) {
-        Map<?, ? extends V> loaded = loader.loadAll(rest);
-        for (K key : rest) {
-          V value = loaded.get(key);
-          if (value != null) {
-            result.put(key, value);
-          }
-        }
-      }
-      return result;
     }
   }
 

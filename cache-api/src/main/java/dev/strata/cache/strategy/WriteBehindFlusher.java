@@ -57,7 +57,7 @@ final class WriteBehindFlusher<K, V> {
       int batchSize,
       long maxDelayNanos,
       Retry retry,
-      DeadLetterHandler<K, V> deadLetterHandler,
+      @Nullable DeadLetterHandler<K, V> deadLetterHandler,
       Consumer<List<K>> dropFromCache) {
     this.name = name;
     this.queue = queue;
@@ -65,7 +65,15 @@ final class WriteBehindFlusher<K, V> {
     this.batchSize = batchSize;
     this.maxDelayNanos = maxDelayNanos;
     this.retry = retry;
-    this.deadLetterHandler = deadLetterHandler;
+    this.deadLetterHandler =
+        deadLetterHandler != null
+            ? deadLetterHandler
+            : (writes, error) ->
+                log.error(
+                    "cache '{}': {} writes could not be written after retries and were dropped",
+                    name,
+                    writes.size(),
+                    error);
     this.dropFromCache = dropFromCache;
     this.thread = new Thread(this::run, "strata-write-behind-" + name);
     this.thread.setDaemon(true);
@@ -116,6 +124,20 @@ final class WriteBehindFlusher<K, V> {
    */
   @Nullable Throwable failure() {
     return failure;
+  }
+
+  /** Throws {@link IllegalStateException} naming the cause if the flusher stopped on a failure. */
+  void checkAlive() {
+    Throwable stopped = failure;
+    if (stopped != null) {
+      throw new IllegalStateException(
+          "write-behind flusher of cache '"
+              + name
+              + "' stopped ("
+              + stopped
+              + "); writes are refused because nothing would write them",
+          stopped);
+    }
   }
 
   private void run() {
