@@ -134,6 +134,13 @@ public interface WriteQueue<K, V> {
   void close();
 
   /**
+   * Called once the flusher has stopped (after {@link #close()}; drained, or abandoned at a
+   * deadline): frees what the queue holds for its flusher (a durable queue's partition leases and
+   * threads). Does nothing by default. Idempotent.
+   */
+  default void release() {}
+
+  /**
    * Returns the writes this queue's flusher has not written: the batch in flight (if not completed)
    * and what waits, in queue order. Meant for after {@link #close()} when the flusher stopped at a
    * deadline.

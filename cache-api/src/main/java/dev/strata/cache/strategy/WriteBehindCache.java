@@ -332,6 +332,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
     if (!flusher.join(timeout.toNanos())) {
       flusher.abandon();
     }
+    queue.release();
     List<QueuedWrite<K, V>> unwritten = new ArrayList<>();
     for (PendingWrite<K, V> write : queue.unwritten()) {
       unwritten.add(new QueuedWrite<>(write.key(), write.value()));
