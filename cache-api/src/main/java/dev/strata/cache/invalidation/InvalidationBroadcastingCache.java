@@ -4,6 +4,8 @@ import dev.strata.cache.Cache;
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.internal.Checks;
 import dev.strata.cache.spi.ForwardingCache;
+import dev.strata.cache.strategy.WriteBehindCache;
+import dev.strata.cache.strategy.WriteBehindListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * their {@link KeyCodec} form; an event key that does not decode is logged and skipped (events may
  * come from other processes and are not trusted). Loads are not published: they bring no new data.
  * A failure to publish is logged and does not fail the local write.
+ *
+ * <p>Over a {@link WriteBehindCache} a put is published twice: when it is queued (other nodes drop
+ * their copies) and again once its batch is written (other nodes drop what they reloaded from the
+ * database in between, which was the old row).
  *
  * <pre>{@code
  * InvalidationBroadcastingCache<Long, User> users =
@@ -45,6 +52,7 @@ public final class InvalidationBroadcastingCache<K, V> extends ForwardingCache<K
   private final InvalidationBus bus;
   private final KeyCodec<K> codec;
   private final InvalidationBus.Subscription subscription;
+  private final @Nullable WriteBehindListener republisher;
 
   private InvalidationBroadcastingCache(Builder<K, V> builder) {
     super(builder.cache, builder.asyncExecutor);
@@ -64,6 +72,20 @@ public final class InvalidationBroadcastingCache<K, V> extends ForwardingCache<K
                 delegate().invalidateAll();
               }
             });
+    if (builder.cache instanceof WriteBehindCache<K, V> writeBehind) {
+      WriteBehindListener listener =
+          new WriteBehindListener() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public void onBatchWritten(List<?> keys, long nanos) {
+              publishKeys((List<? extends K>) keys);
+            }
+          };
+      writeBehind.addListener(listener);
+      this.republisher = listener;
+    } else {
+      this.republisher = null;
+    }
   }
 
   /**
@@ -121,10 +143,16 @@ public final class InvalidationBroadcastingCache<K, V> extends ForwardingCache<K
     publish(InvalidationEvent.all(name(), bus.nodeId()));
   }
 
-  /** Stops receiving events of other nodes; the bus itself stays open. Idempotent. */
+  /**
+   * Stops receiving events of other nodes (and republishing after write-behind flushes); the bus
+   * and the decorated cache stay open. Idempotent.
+   */
   @Override
   public void close() {
     subscription.close();
+    if (republisher != null && delegate() instanceof WriteBehindCache<K, V> writeBehind) {
+      writeBehind.removeListener(republisher);
+    }
   }
 
   private void publishKeys(List<? extends K> keys) {

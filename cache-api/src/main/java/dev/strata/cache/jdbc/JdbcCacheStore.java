@@ -2,10 +2,12 @@ package dev.strata.cache.jdbc;
 
 import dev.strata.cache.CacheLoader;
 import dev.strata.cache.CacheWriter;
+import dev.strata.cache.spi.SequencedCacheWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -52,6 +54,10 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
+ * <p>Every statement runs with a query timeout ({@link Builder#queryTimeout}, 30 s by default).
+ * With a {@link Builder#versionColumn version column} the store is also a {@link
+ * SequencedCacheWriter}: a write carries a sequence and is skipped when the row holds a newer one.
+ *
  * <p>Thread-safe: each call takes its own connection from the data source and returns it. A failed
  * write rolls its transaction back and throws the {@link SQLException}; a batch lands or fails as a
  * whole, and repeating it is harmless (upserts, deletes of missing rows), as write-behind retries
@@ -60,7 +66,8 @@ import org.jspecify.annotations.Nullable;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWriter<K, V> {
+public final class JdbcCacheStore<K, V>
+    implements CacheLoader<K, V>, CacheWriter<K, V>, SequencedCacheWriter<K, V> {
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
   private static final Pattern TABLE =
@@ -76,6 +83,8 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
   private final ValueBinder<V> valueBinder;
   private final int maxKeysPerStatement;
   private final String selectColumns;
+  private final JdbcStatements statements;
+  private final @Nullable String versionColumn;
   private volatile @Nullable SqlDialect dialect;
   private volatile @Nullable String upsertSql;
 
@@ -90,6 +99,10 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
     this.maxKeysPerStatement = b.maxKeysPerStatement;
     this.dialect = b.dialect;
     this.selectColumns = keyColumn + ", " + String.join(", ", valueColumns);
+    this.statements =
+        new JdbcStatements(
+            b.dataSource, (int) Math.max(1, (b.queryTimeout.toMillis() + 999) / 1000));
+    this.versionColumn = b.versionColumn;
   }
 
   /**
@@ -131,7 +144,7 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
     Objects.requireNonNull(key, "key must not be null");
     String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " = ?";
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
+        PreparedStatement statement = statements.prepare(connection, sql)) {
       statement.setObject(1, key);
       try (ResultSet rows = statement.executeQuery()) {
         return rows.next() ? rowMapper.map(rows) : null;
@@ -160,7 +173,7 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
                 + " IN ("
                 + SqlDialect.placeholders(chunk.size())
                 + ")";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (PreparedStatement statement = statements.prepare(connection, sql)) {
           for (int i = 0; i < chunk.size(); i++) {
             statement.setObject(
                 i + 1, Objects.requireNonNull(chunk.get(i), "keys must not contain a null key"));
@@ -189,11 +202,11 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
     if (entries.isEmpty()) {
       return;
     }
-    List<K> keys = sorted(entries.keySet());
+    List<K> keys = JdbcStatements.sorted(entries.keySet());
     String sql = upsertSql();
-    inTransaction(
+    statements.inTransaction(
         connection -> {
-          try (PreparedStatement statement = connection.prepareStatement(sql)) {
+          try (PreparedStatement statement = statements.prepare(connection, sql)) {
             int batched = 0;
             for (K key : keys) {
               V value =
@@ -224,8 +237,8 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
     if (keys.isEmpty()) {
       return;
     }
-    List<K> list = sorted(new LinkedHashSet<>(keys));
-    inTransaction(
+    List<K> list = JdbcStatements.sorted(new LinkedHashSet<>(keys));
+    statements.inTransaction(
         connection -> {
           for (int from = 0; from < list.size(); from += maxKeysPerStatement) {
             List<K> chunk = list.subList(from, Math.min(list.size(), from + maxKeysPerStatement));
@@ -237,7 +250,7 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
                     + " IN ("
                     + SqlDialect.placeholders(chunk.size())
                     + ")";
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            try (PreparedStatement statement = statements.prepare(connection, sql)) {
               for (int i = 0; i < chunk.size(); i++) {
                 statement.setObject(i + 1, chunk.get(i));
               }
@@ -252,6 +265,107 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
     return "JdbcCacheStore[" + table + "." + keyColumn + " -> " + valueColumns + "]";
   }
 
+  /**
+   * Writes each entry whose sequence is newer than the one in the version column, in one
+   * transaction (PostgreSQL: one {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE version <
+   * EXCLUDED.version} batch; H2: a conditional {@code UPDATE}, then an {@code INSERT} of rows that
+   * do not exist). A write whose row holds a newer version is skipped: a newer write was applied.
+   *
+   * @throws IllegalStateException if no {@code versionColumn} was configured
+   */
+  @Override
+  public void writeAllSequenced(
+      Map<? extends K, ? extends V> entries, Map<? extends K, Long> sequences) throws SQLException {
+    Objects.requireNonNull(entries, "entries must not be null");
+    Objects.requireNonNull(sequences, "sequences must not be null");
+    String version = requireVersionColumn();
+    if (entries.isEmpty()) {
+      return;
+    }
+    List<K> keys = JdbcStatements.sorted(entries.keySet());
+    SqlDialect known = dialect();
+    statements.inTransaction(
+        connection -> {
+          if (known == SqlDialect.POSTGRESQL) {
+            String sql = known.versionedUpsert(table, keyColumn, valueColumns, version);
+            try (PreparedStatement statement = statements.prepare(connection, sql)) {
+              for (K key : keys) {
+                int next = bindRow(statement, key, entries.get(key));
+                statement.setLong(next, JdbcStatements.sequenceOf(sequences, key));
+                statement.addBatch();
+              }
+              statement.executeBatch();
+            }
+            return;
+          }
+          String update = SqlDialect.versionedUpdate(table, keyColumn, valueColumns, version);
+          String insert = SqlDialect.insert(table, keyColumn, valueColumns, version);
+          try (PreparedStatement updating = statements.prepare(connection, update);
+              PreparedStatement inserting = statements.prepare(connection, insert)) {
+            for (K key : keys) {
+              V value =
+                  Objects.requireNonNull(entries.get(key), "entries must not contain a null value");
+              long sequence = JdbcStatements.sequenceOf(sequences, key);
+              valueBinder.bind(updating, 1, value);
+              updating.setLong(valueColumns.size() + 1, sequence);
+              updating.setObject(valueColumns.size() + 2, key);
+              updating.setLong(valueColumns.size() + 3, sequence);
+              if (updating.executeUpdate() == 0
+                  && !statements.exists(connection, table, keyColumn, key)) {
+                int next = bindRow(inserting, key, value);
+                inserting.setLong(next, sequence);
+                inserting.executeUpdate();
+              }
+            }
+          }
+        });
+  }
+
+  /**
+   * Deletes each key whose version column is not newer than the given sequence, in one transaction.
+   * A later write of an older sequence (from a stale writer) can re-create a deleted row: the row,
+   * and its version, are gone.
+   *
+   * @throws IllegalStateException if no {@code versionColumn} was configured
+   */
+  @Override
+  public void deleteAllSequenced(Map<? extends K, Long> sequences) throws SQLException {
+    Objects.requireNonNull(sequences, "sequences must not be null");
+    String version = requireVersionColumn();
+    if (sequences.isEmpty()) {
+      return;
+    }
+    List<K> keys = JdbcStatements.sorted(sequences.keySet());
+    String sql = SqlDialect.versionedDelete(table, keyColumn, version);
+    statements.inTransaction(
+        connection -> {
+          try (PreparedStatement statement = statements.prepare(connection, sql)) {
+            for (K key : keys) {
+              statement.setObject(1, key);
+              statement.setLong(2, JdbcStatements.sequenceOf(sequences, key));
+              statement.addBatch();
+            }
+            statement.executeBatch();
+          }
+        });
+  }
+
+  private String requireVersionColumn() {
+    String version = versionColumn;
+    if (version == null) {
+      throw new IllegalStateException(
+          "sequenced writes need a versionColumn; none is configured for " + this);
+    }
+    return version;
+  }
+
+  private int bindRow(PreparedStatement statement, K key, @Nullable V value) throws SQLException {
+    statement.setObject(1, key);
+    valueBinder.bind(
+        statement, 2, Objects.requireNonNull(value, "entries must not contain a null value"));
+    return valueColumns.size() + 2;
+  }
+
   private String upsertSql() throws SQLException {
     String sql = upsertSql;
     if (sql == null) {
@@ -259,47 +373,6 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
       upsertSql = sql;
     }
     return sql;
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private List<K> sorted(Collection<? extends K> keys) {
-    List<K> list = new ArrayList<>(keys.size());
-    for (K key : keys) {
-      list.add(Objects.requireNonNull(key, "keys must not contain a null key"));
-    }
-    if (!list.isEmpty() && list.get(0) instanceof Comparable) {
-      try {
-        list.sort((a, b) -> ((Comparable) a).compareTo(b));
-      } catch (ClassCastException e) {
-        // keys of mixed types: keep the given order
-      }
-    }
-    return list;
-  }
-
-  private void inTransaction(SqlWork work) throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        work.run(connection);
-        connection.commit();
-      } catch (SQLException | RuntimeException | Error e) {
-        try {
-          connection.rollback();
-        } catch (SQLException rollbackFailure) {
-          e.addSuppressed(rollbackFailure);
-        }
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
-    }
-  }
-
-  @FunctionalInterface
-  private interface SqlWork {
-    void run(Connection connection) throws SQLException;
   }
 
   /**
@@ -319,6 +392,8 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
     private @Nullable ValueBinder<V> valueBinder;
     private @Nullable SqlDialect dialect;
     private int maxKeysPerStatement = 500;
+    private Duration queryTimeout = Duration.ofSeconds(30);
+    private @Nullable String versionColumn;
 
     private Builder(DataSource dataSource, Class<K> keyType, Class<V> valueType) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -405,6 +480,33 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
     }
 
     /**
+     * Sets the longest one statement may run before the driver cancels it and the call fails with
+     * an {@link SQLException} ({@code Statement.setQueryTimeout}, whole seconds, rounded up); 30 s
+     * by default, so a hung database cannot hang a write-behind flusher or its {@code close}.
+     *
+     * @param queryTimeout a positive duration of at most {@link Integer#MAX_VALUE} seconds
+     * @return this builder
+     */
+    public Builder<K, V> queryTimeout(Duration queryTimeout) {
+      this.queryTimeout = queryTimeout;
+      return this;
+    }
+
+    /**
+     * Sets a {@code BIGINT} column that holds the sequence of the write that last changed the row,
+     * for {@link #writeAllSequenced} and {@link #deleteAllSequenced} (used by write-behind queues
+     * that number writes, so that an older write never overwrites a newer one); none by default.
+     * Plain {@link #writeAll} leaves the column unchanged.
+     *
+     * @param versionColumn an SQL identifier, or {@code null} for none
+     * @return this builder
+     */
+    public Builder<K, V> versionColumn(@Nullable String versionColumn) {
+      this.versionColumn = versionColumn;
+      return this;
+    }
+
+    /**
      * Validates the settings and builds the store. Does not touch the database.
      *
      * @return the store
@@ -434,6 +536,23 @@ public final class JdbcCacheStore<K, V> implements CacheLoader<K, V>, CacheWrite
           throw new IllegalArgumentException(
               "valueColumns must not repeat a column or the key column but had '" + column + "'");
         }
+      }
+      if (versionColumn != null) {
+        requireIdentifier("versionColumn", versionColumn);
+        if (!seen.add(versionColumn.toLowerCase(java.util.Locale.ROOT))) {
+          throw new IllegalArgumentException(
+              "versionColumn must differ from the key and value columns but was '"
+                  + versionColumn
+                  + "'");
+        }
+      }
+      Objects.requireNonNull(queryTimeout, "queryTimeout must not be null");
+      if (queryTimeout.isZero()
+          || queryTimeout.isNegative()
+          || queryTimeout.getSeconds() >= Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "queryTimeout must be positive and at most Integer.MAX_VALUE seconds but was "
+                + queryTimeout);
       }
       if (maxKeysPerStatement < 1 || maxKeysPerStatement > 10_000) {
         throw new IllegalArgumentException(

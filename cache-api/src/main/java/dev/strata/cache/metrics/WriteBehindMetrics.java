@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -36,6 +37,8 @@ import java.util.function.ToDoubleFunction;
  *       <td>retries of failed batches</td></tr>
  *   <tr><td>{@code strata.cache.write.behind.dead.lettered}</td><td>function counter</td><td></td>
  *       <td>writes handed to the dead-letter handler</td></tr>
+ *   <tr><td>{@code strata.cache.write.behind.callback.failures}</td><td>function counter</td>
+ *       <td></td><td>throwables of listeners and the dead-letter handler</td></tr>
  * </table>
  *
  * <p>Batch sizes and flush times are recorded from the flusher thread, once per batch; the writing
@@ -89,6 +92,13 @@ public final class WriteBehindMetrics implements MeterBinder {
         .tags(tags)
         .description("writes handed to the dead-letter handler")
         .register(registry);
+    FunctionCounter.builder(
+            "strata.cache.write.behind.callback.failures",
+            cache,
+            c -> c.writeStats().callbackFailures())
+        .tags(tags)
+        .description("exceptions and errors thrown by listeners and the dead-letter handler")
+        .register(registry);
     DistributionSummary batchSize =
         DistributionSummary.builder("strata.cache.write.behind.batch.size")
             .tags(tags)
@@ -110,8 +120,8 @@ public final class WriteBehindMetrics implements MeterBinder {
     cache.addListener(
         new WriteBehindListener() {
           @Override
-          public void onBatchWritten(int writes, long nanos) {
-            batchSize.record(writes);
+          public void onBatchWritten(List<?> keys, long nanos) {
+            batchSize.record(keys.size());
             flushed.record(nanos, TimeUnit.NANOSECONDS);
           }
 

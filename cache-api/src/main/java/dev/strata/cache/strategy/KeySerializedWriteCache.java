@@ -33,8 +33,21 @@ abstract class KeySerializedWriteCache<K, V> extends ForwardingCache<K, V> {
    *
    * @param key the key
    * @param value the new value, or {@code null} for a delete
+   * @param startNanos when the write began ({@link System#nanoTime()}), for deadlines
+   * @return {@code true} when recorded; {@code false} to have {@link #awaitRoom(long)} called
+   *     without the lock and the write tried again
    */
-  abstract void record(K key, @Nullable V value);
+  abstract boolean record(K key, @Nullable V value, long startNanos);
+
+  /**
+   * Waits, holding no lock, until {@link #record} may succeed; throws to give up. Called only after
+   * {@link #record} returned {@code false}.
+   *
+   * @param startNanos when the write began
+   */
+  void awaitRoom(long startNanos) {
+    throw new IllegalStateException("record returned false without a way to wait");
+  }
 
   /** Checks the arguments, records the put, then caches {@code value} with the default TTL. */
   final void recordAndPut(K key, V value) {
@@ -59,18 +72,24 @@ abstract class KeySerializedWriteCache<K, V> extends ForwardingCache<K, V> {
 
   private void recordAndApply(K key, @Nullable V value, @Nullable Duration ttl) {
     ReentrantLock lock = locks.lockFor(key);
-    lock.lock();
-    try {
-      record(key, value);
-      if (value == null) {
-        delegate().invalidate(key);
-      } else if (ttl == null) {
-        delegate().put(key, value);
-      } else {
-        delegate().put(key, value, ttl);
+    long startNanos = System.nanoTime();
+    while (true) {
+      lock.lock();
+      try {
+        if (record(key, value, startNanos)) {
+          if (value == null) {
+            delegate().invalidate(key);
+          } else if (ttl == null) {
+            delegate().put(key, value);
+          } else {
+            delegate().put(key, value, ttl);
+          }
+          return;
+        }
+      } finally {
+        lock.unlock();
       }
-    } finally {
-      lock.unlock();
+      awaitRoom(startNanos);
     }
   }
 }

@@ -4,20 +4,17 @@ import dev.strata.cache.Cache;
 import dev.strata.cache.CacheLoader;
 import dev.strata.cache.CacheWriter;
 import dev.strata.cache.internal.Checks;
-import dev.strata.cache.internal.CoalescingWriteQueue;
+import dev.strata.cache.spi.PendingWrite;
+import dev.strata.cache.spi.WriteQueue;
+import dev.strata.cache.strategy.internal.InMemoryWriteQueue;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
@@ -47,14 +44,21 @@ import org.slf4j.LoggerFactory;
  *       full waits for room up to {@code offerTimeout} ({@link QueueFullPolicy#BLOCK}, the default)
  *       or is refused at once ({@link QueueFullPolicy#REJECT}); either way it then throws {@link
  *       WriteBehindQueueFullException} and changes neither the queue nor the cache. A write to a
- *       key that already waits always coalesces without waiting.
+ *       key that already waits always coalesces without waiting. A write waiting for room holds no
+ *       lock: writes to other keys go on.
  *   <li><b>Reads</b> see the queue: a miss on a key with a write still waiting returns that write's
  *       value (or nothing, for a delete) instead of loading a stale row from the database.
  *   <li><b>Durability</b>: a write is acknowledged when {@code put}/{@code delete} returns. {@link
  *       #flush()} returns once everything acknowledged before it was written or dead-lettered;
- *       {@link #close()} stops accepting writes, drains the queue (through retries) and stops the
- *       flusher, so nothing acknowledged is lost on a graceful shutdown. Writes still queued when
- *       the process dies are lost: the queue lives in memory.
+ *       {@link #close(Duration)} stops accepting writes, drains the queue (through retries) until
+ *       its deadline and returns what it could not write ({@link #close()} waits the configured
+ *       {@code closeTimeout}, 30 s by default). With the default in-memory queue, writes still
+ *       queued when the process dies are lost; the durable queue of {@code strata-cache-redis}
+ *       ({@link Builder#queue}) keeps them in Redis for another node.
+ *   <li><b>A flusher that cannot die quietly</b>: whatever a listener or the dead-letter handler
+ *       throws, {@link Error}s included, is logged and counted and the batch still ends written or
+ *       dead-lettered. If the flusher stops anyway (an {@link Error} from the queue itself), every
+ *       later write and {@link #flush()} throws {@link IllegalStateException} naming the cause.
  * </ul>
  *
  * <pre>{@code
@@ -82,40 +86,37 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
 
   private static final Logger log = LoggerFactory.getLogger(WriteBehindCache.class);
 
-  private final CacheWriter<? super K, ? super V> writer;
-  private final CoalescingWriteQueue<K, V> queue;
-  private final int batchSize;
-  private final long maxDelayNanos;
+  private static final long FLUSH_CHECK_NANOS = 100_000_000L;
+
+  private final WriteQueue<K, V> queue;
+  private final Duration closeTimeout;
   private final QueueFullPolicy whenFull;
   private final long offerTimeoutNanos;
-  private final Retry retry;
-  private final DeadLetterHandler<K, V> deadLetterHandler;
-  private final List<WriteBehindListener> listeners = new CopyOnWriteArrayList<>();
-  private final Thread flusher;
+  private final WriteBehindFlusher<K, V> flusher;
   private volatile boolean closed;
 
   private final LongAdder accepted = new LongAdder();
   private final LongAdder coalesced = new LongAdder();
   private final LongAdder rejected = new LongAdder();
-  private final LongAdder written = new LongAdder();
-  private final LongAdder batches = new LongAdder();
-  private final LongAdder retries = new LongAdder();
-  private final LongAdder deadLettered = new LongAdder();
 
   private WriteBehindCache(Builder<K, V> builder) {
     super(builder.cache, builder.asyncExecutor);
-    this.writer = builder.writer;
-    this.queue = new CoalescingWriteQueue<>(builder.queueCapacity);
-    this.batchSize = builder.batchSize;
-    this.maxDelayNanos = builder.maxDelay.toNanos();
+    this.queue =
+        builder.queue != null ? builder.queue : new InMemoryWriteQueue<>(builder.queueCapacity);
     this.whenFull = builder.whenFull;
+    this.closeTimeout = builder.closeTimeout;
     this.offerTimeoutNanos = builder.offerTimeout.toNanos();
-    this.retry = Retry.of("strata-write-behind-" + builder.cache.name(), builder.retryConfig);
-    this.deadLetterHandler =
-        builder.deadLetterHandler != null ? builder.deadLetterHandler : this::logDeadLetter;
-    this.flusher = new Thread(this::runFlusher, "strata-write-behind-" + builder.cache.name());
-    this.flusher.setDaemon(true);
-    this.flusher.start();
+    this.flusher =
+        new WriteBehindFlusher<>(
+            builder.cache.name(),
+            queue,
+            builder.writer,
+            builder.batchSize,
+            builder.maxDelay.toNanos(),
+            Retry.of("strata-write-behind-" + builder.cache.name(), builder.retryConfig),
+            builder.deadLetterHandler,
+            keys -> delegate().invalidateAll(keys));
+    flusher.start();
   }
 
   /**
@@ -206,14 +207,14 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
   @Override
   public @Nullable V get(K key, CacheLoader<? super K, ? extends V> loader) {
     Objects.requireNonNull(loader, "loader must not be null");
-    return delegate().get(key, new QueueAwareLoader(loader));
+    return delegate().get(key, new QueueAwareLoader<>(queue, loader));
   }
 
   /** Like {@link Cache#getAll}, taking missing keys from the queue before calling the loader. */
   @Override
   public Map<K, V> getAll(Iterable<? extends K> keys, CacheLoader<? super K, ? extends V> loader) {
     Objects.requireNonNull(loader, "loader must not be null");
-    return delegate().getAll(keys, new QueueAwareLoader(loader));
+    return delegate().getAll(keys, new QueueAwareLoader<>(queue, loader));
   }
 
   /**
@@ -224,7 +225,9 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    */
   public void flush() throws InterruptedException {
     long target = queue.requestFlush();
-    queue.awaitDone(target, Long.MAX_VALUE);
+    while (!queue.awaitDone(target, FLUSH_CHECK_NANOS)) {
+      flusher.checkAlive();
+    }
   }
 
   /**
@@ -258,11 +261,13 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
         accepted.sum(),
         coalesced.sum(),
         rejected.sum(),
-        written.sum(),
-        batches.sum(),
-        retries.sum(),
-        deadLettered.sum(),
-        queue.depth());
+        flusher.written.sum(),
+        flusher.batches.sum(),
+        flusher.retries.sum(),
+        flusher.deadLettered.sum(),
+        queue.depth(),
+        flusher.callbackFailures.sum(),
+        flusher.queueFailures.sum());
   }
 
   /**
@@ -272,7 +277,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    * @throws NullPointerException if {@code listener} is null
    */
   public void addListener(WriteBehindListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+    flusher.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
   }
 
   /**
@@ -281,29 +286,58 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    * @param listener the listener
    */
   public void removeListener(WriteBehindListener listener) {
-    listeners.remove(listener);
+    flusher.listeners.remove(listener);
   }
 
   /**
-   * Stops accepting writes, writes everything queued (retrying as configured; what still fails goes
-   * to the dead-letter handler), and stops the flusher. Blocks until done; an interrupt while
-   * waiting is remembered and the wait goes on, so no acknowledged write is abandoned. Idempotent.
+   * Closes with the {@linkplain Builder#closeTimeout close timeout} (30 s by default), as {@link
+   * #close(Duration)} does; writes not written by then are logged at ERROR level (with the
+   * in-memory queue they are lost; a durable queue keeps them for another node). Idempotent.
    */
   @Override
   public void close() {
+    List<QueuedWrite<K, V>> unwritten = close(closeTimeout);
+    if (!unwritten.isEmpty()) {
+      log.error(
+          "cache '{}': {} writes were not written by this node before the close deadline of {}",
+          name(),
+          unwritten.size(),
+          closeTimeout);
+    }
+  }
+
+  /**
+   * Stops accepting writes, writes what is queued (retrying as configured; what still fails goes to
+   * the dead-letter handler) until {@code timeout} has passed, then stops the flusher, abandoning a
+   * batch in flight (its retries end). An interrupt while waiting is remembered and the wait goes
+   * on. Writes already refused or done are not repeated; calling it again returns what is still not
+   * written.
+   *
+   * <p>A writer call that hangs (e.g. a database without query timeout) cannot be stopped; its
+   * batch is reported as not written, although the call may still complete later.
+   *
+   * @param timeout the longest wait; positive
+   * @return the writes not written (nor dead-lettered) by the deadline, in queue order; empty when
+   *     everything acknowledged was handled
+   * @throws NullPointerException if {@code timeout} is null
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public List<QueuedWrite<K, V>> close(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout must not be null");
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be positive but was " + timeout);
+    }
     closed = true;
     queue.close();
-    boolean interrupted = false;
-    while (flusher.isAlive()) {
-      try {
-        flusher.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
+    if (!flusher.join(timeout.toNanos())) {
+      flusher.abandon();
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    queue.release();
+    List<QueuedWrite<K, V>> unwritten = new ArrayList<>();
+    for (PendingWrite<K, V> write : queue.unwritten()) {
+      unwritten.add(new QueuedWrite<>(write.key(), write.value()));
     }
+    return unwritten;
   }
 
   /**
@@ -319,18 +353,15 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    * Queues the write and counts it; throws {@link WriteBehindQueueFullException} when there is no
    * room, {@link IllegalStateException} when closed.
    */
+  /**
+   * Queues the write and counts it; returns {@code false} to wait for room without the key's lock
+   * (policy BLOCK, time left), throws {@link WriteBehindQueueFullException} when there is no room,
+   * {@link IllegalStateException} when closed or when the flusher stopped.
+   */
   @Override
-  void record(K key, @Nullable V value) {
-    CoalescingWriteQueue.Offer offer;
-    try {
-      offer = queue.offer(key, value, whenFull == QueueFullPolicy.BLOCK ? offerTimeoutNanos : 0);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      rejected.increment();
-      throw new WriteBehindQueueFullException(
-          "interrupted while waiting for room in the write-behind queue of cache '" + name() + "'",
-          e);
-    }
+  boolean record(K key, @Nullable V value, long startNanos) {
+    flusher.checkAlive();
+    WriteQueue.Offer offer = queue.offer(key, value);
     switch (offer) {
       case QUEUED -> accepted.increment();
       case COALESCED -> {
@@ -338,172 +369,38 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
         coalesced.increment();
       }
       case FULL -> {
+        if (whenFull == QueueFullPolicy.BLOCK
+            && System.nanoTime() - startNanos < offerTimeoutNanos) {
+          return false;
+        }
         rejected.increment();
-        throw new WriteBehindQueueFullException(
-            "write-behind queue of cache '"
-                + name()
-                + "' is full (queueCapacity "
-                + queue.capacity()
-                + ", policy "
-                + whenFull
-                + (whenFull == QueueFullPolicy.BLOCK
-                    ? ", waited " + Duration.ofNanos(offerTimeoutNanos)
-                    : "")
-                + ")");
+        throw WriteBehindQueueFullException.full(
+            name(),
+            queue.capacity(),
+            whenFull,
+            whenFull == QueueFullPolicy.BLOCK ? Duration.ofNanos(offerTimeoutNanos) : null);
       }
       case CLOSED ->
           throw new IllegalStateException("write-behind cache '" + name() + "' is closed");
     }
+    return true;
   }
 
-  private void runFlusher() {
-    while (true) {
-      List<QueuedWrite<K, V>> batch;
-      try {
-        batch = queue.takeBatch(batchSize, maxDelayNanos);
-      } catch (InterruptedException e) {
-        // Only close() stops the flusher; an interrupt from elsewhere must not drop writes.
-        continue;
-      }
-      if (batch == null) {
-        return;
-      }
-      try {
-        writeBatch(batch);
-      } finally {
-        queue.completeBatch();
-      }
-    }
-  }
-
-  private void writeBatch(List<QueuedWrite<K, V>> batch) {
-    Map<K, V> puts = new LinkedHashMap<>();
-    List<K> deletes = new ArrayList<>();
-    for (QueuedWrite<K, V> write : batch) {
-      if (write.isDelete()) {
-        deletes.add(write.key());
-      } else {
-        puts.put(write.key(), write.value());
-      }
-    }
-    boolean[] putsDone = {puts.isEmpty()};
-    boolean[] failedBefore = {false};
-    long start = System.nanoTime();
-    try {
-      retry.executeCheckedSupplier(
-          () -> {
-            if (failedBefore[0]) {
-              retries.increment();
-            }
-            try {
-              if (!putsDone[0]) {
-                writer.writeAll(puts);
-                putsDone[0] = true;
-              }
-              if (!deletes.isEmpty()) {
-                writer.deleteAll(deletes);
-              }
-              return null;
-            } catch (Exception e) {
-              failedBefore[0] = true;
-              notifyRetry(batch.size(), e);
-              throw e;
-            }
-          });
-      written.add(batch.size());
-      batches.increment();
-      long nanos = System.nanoTime() - start;
-      for (WriteBehindListener listener : listeners) {
-        try {
-          listener.onBatchWritten(batch.size(), nanos);
-        } catch (RuntimeException e) {
-          log.warn("write-behind listener failed", e);
-        }
-      }
-    } catch (Throwable error) {
-      deadLetter(batch, error, System.nanoTime() - start);
-    }
-  }
-
-  private void notifyRetry(int size, Exception error) {
-    for (WriteBehindListener listener : listeners) {
-      try {
-        listener.onRetry(size, error);
-      } catch (RuntimeException e) {
-        log.warn("write-behind listener failed", e);
-      }
-    }
-  }
-
-  private void deadLetter(List<QueuedWrite<K, V>> batch, Throwable error, long nanos) {
-    deadLettered.add(batch.size());
-    List<K> keys = new ArrayList<>(batch.size());
-    for (QueuedWrite<K, V> write : batch) {
-      keys.add(write.key());
+  /** Waits for room in the queue, holding no lock, until the offer timeout of the write. */
+  @Override
+  void awaitRoom(long startNanos) {
+    long remaining = startNanos + offerTimeoutNanos - System.nanoTime();
+    if (remaining <= 0) {
+      return;
     }
     try {
-      delegate().invalidateAll(keys);
-    } catch (RuntimeException e) {
-      log.warn("cache '{}': could not drop dead-lettered keys from the cache", name(), e);
-    }
-    for (WriteBehindListener listener : listeners) {
-      try {
-        listener.onDeadLetter(batch.size(), nanos, error);
-      } catch (RuntimeException e) {
-        log.warn("write-behind listener failed", e);
-      }
-    }
-    try {
-      deadLetterHandler.onDeadLetter(List.copyOf(batch), error);
-    } catch (RuntimeException e) {
-      log.error("cache '{}': dead-letter handler failed", name(), e);
-    }
-  }
-
-  private void logDeadLetter(List<QueuedWrite<K, V>> writes, Throwable error) {
-    log.error(
-        "cache '{}': {} writes could not be written after retries and were dropped",
-        name(),
-        writes.size(),
-        error);
-  }
-
-  /** A loader that answers from the queue before asking the real loader. */
-  private final class QueueAwareLoader implements CacheLoader<K, V> {
-    private final CacheLoader<? super K, ? extends V> loader;
-
-    QueueAwareLoader(CacheLoader<? super K, ? extends V> loader) {
-      this.loader = loader;
-    }
-
-    @Override
-    public @Nullable V load(K key) throws Exception {
-      QueuedWrite<K, V> waiting = queue.pendingWrite(key);
-      return waiting != null ? waiting.value() : loader.load(key);
-    }
-
-    @Override
-    public Map<K, V> loadAll(Set<? extends K> keys) throws Exception {
-      Map<K, V> result = new HashMap<>();
-      Set<K> rest = new LinkedHashSet<>();
-      for (K key : keys) {
-        QueuedWrite<K, V> waiting = queue.pendingWrite(key);
-        if (waiting == null) {
-          rest.add(key);
-        } else if (!waiting.isDelete()) {
-          result.put(key, waiting.value());
-        }
-      }
-      if (!rest.isEmpty()) {
-        Map<?, ? extends V> loaded = loader.loadAll(rest);
-        for (K key : rest) {
-          V value = loaded.get(key);
-          if (value != null) {
-            result.put(key, value);
-          }
-        }
-      }
-      return result;
+      queue.awaitRoom(remaining);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      rejected.increment();
+      throw new WriteBehindQueueFullException(
+          "interrupted while waiting for room in the write-behind queue of cache '" + name() + "'",
+          e);
     }
   }
 
@@ -522,6 +419,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
     private int queueCapacity = 10_000;
     private QueueFullPolicy whenFull = QueueFullPolicy.BLOCK;
     private Duration offerTimeout = Duration.ofSeconds(10);
+    private Duration closeTimeout = Duration.ofSeconds(30);
     private RetryConfig retryConfig =
         RetryConfig.custom()
             .maxAttempts(5)
@@ -531,6 +429,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
             .retryOnException(e -> true)
             .build();
     private @Nullable DeadLetterHandler<K, V> deadLetterHandler;
+    private @Nullable WriteQueue<K, V> queue;
     private Executor asyncExecutor = ForkJoinPool.commonPool();
 
     private Builder(Cache<K, V> cache, CacheWriter<? super K, ? super V> writer) {
@@ -586,6 +485,18 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
     }
 
     /**
+     * Sets how long {@link WriteBehindCache#close()} writes what is queued before it stops the
+     * flusher; 30 s by default.
+     *
+     * @param closeTimeout a positive duration
+     * @return this builder
+     */
+    public Builder<K, V> closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = closeTimeout;
+      return this;
+    }
+
+    /**
      * Sets what a write does when the queue is full (keeping the offer timeout).
      *
      * @param policy block or reject
@@ -617,6 +528,21 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
     public Builder<K, V> deadLetterHandler(DeadLetterHandler<K, V> deadLetterHandler) {
       this.deadLetterHandler =
           Objects.requireNonNull(deadLetterHandler, "deadLetterHandler must not be null");
+      return this;
+    }
+
+    /**
+     * Sets the queue writes wait in, e.g. the durable Redis Streams queue of {@code
+     * strata-cache-redis}; an in-memory queue of {@link #queueCapacity} keys by default. The cache
+     * takes the queue over: its flusher is the queue's only reader, and {@link
+     * WriteBehindCache#close()} closes it. {@link #queueCapacity} does not apply to a queue set
+     * here.
+     *
+     * @param queue the queue
+     * @return this builder
+     */
+    public Builder<K, V> queue(WriteQueue<K, V> queue) {
+      this.queue = Objects.requireNonNull(queue, "queue must not be null");
       return this;
     }
 
@@ -655,6 +581,10 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
       Objects.requireNonNull(offerTimeout, "offerTimeout must not be null");
       if (offerTimeout.isZero() || offerTimeout.isNegative()) {
         throw new IllegalArgumentException("offerTimeout must be positive but was " + offerTimeout);
+      }
+      Objects.requireNonNull(closeTimeout, "closeTimeout must not be null");
+      if (closeTimeout.isZero() || closeTimeout.isNegative()) {
+        throw new IllegalArgumentException("closeTimeout must be positive but was " + closeTimeout);
       }
       Objects.requireNonNull(retryConfig, "retry must not be null");
       Objects.requireNonNull(asyncExecutor, "asyncExecutor must not be null");

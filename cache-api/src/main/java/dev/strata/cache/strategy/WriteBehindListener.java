@@ -1,19 +1,23 @@
 package dev.strata.cache.strategy;
 
+import java.util.List;
+
 /**
  * Observes the flusher of a {@link WriteBehindCache} (the Micrometer binder uses it for batch sizes
- * and flush latency). Called from the flusher thread; implementations must be quick and must not
- * throw (an exception is logged and ignored).
+ * and flush latency; {@link dev.strata.cache.invalidation.InvalidationBroadcastingCache} to tell
+ * other nodes which keys the database now has). Called from the flusher thread; implementations
+ * should be quick. Whatever one throws ({@link Error}s included) is logged and counted ({@link
+ * WriteBehindStats#callbackFailures()}); the flusher goes on.
  */
 public interface WriteBehindListener {
 
   /**
-   * A batch was written.
+   * A batch was written (committed by the writer).
    *
-   * @param writes the number of writes (puts and deletes) in the batch
+   * @param keys the keys of the batch's writes (puts and deletes), one per write; immutable
    * @param nanos how long writing it took, retries included
    */
-  default void onBatchWritten(int writes, long nanos) {}
+  default void onBatchWritten(List<?> keys, long nanos) {}
 
   /**
    * A batch failed and is about to be retried.

@@ -1,5 +1,8 @@
 package dev.strata.cache.strategy;
 
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown by a {@link WriteBehindCache} write that found the queue full (and, with {@link
  * QueueFullPolicy#BLOCK}, still full at the end of the offer timeout). The write was neither queued
@@ -26,5 +29,18 @@ public class WriteBehindQueueFullException extends RuntimeException {
    */
   public WriteBehindQueueFullException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  static WriteBehindQueueFullException full(
+      String cache, int capacity, QueueFullPolicy policy, @Nullable Duration waited) {
+    return new WriteBehindQueueFullException(
+        "write-behind queue of cache '"
+            + cache
+            + "' is full (queueCapacity "
+            + capacity
+            + ", policy "
+            + policy
+            + (waited != null ? ", waited " + waited : "")
+            + ")");
   }
 }

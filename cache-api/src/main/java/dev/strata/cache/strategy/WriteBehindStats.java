@@ -12,6 +12,10 @@ package dev.strata.cache.strategy;
  * @param deadLettered writes handed to the dead-letter handler
  * @param queueDepth writes waiting in the queue now (after coalescing, not counting a batch being
  *     written)
+ * @param callbackFailures exceptions and errors thrown by listeners and the dead-letter handler
+ *     (logged; the flusher went on)
+ * @param queueFailures failures of the queue itself (a durable queue's store unreachable), after
+ *     which the flusher tried again
  */
 public record WriteBehindStats(
     long accepted,
@@ -21,4 +25,6 @@ public record WriteBehindStats(
     long batches,
     long retries,
     long deadLettered,
-    int queueDepth) {}
+    int queueDepth,
+    long callbackFailures,
+    long queueFailures) {}

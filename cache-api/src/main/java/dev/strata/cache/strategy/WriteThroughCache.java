@@ -137,12 +137,13 @@ public final class WriteThroughCache<K, V> extends KeySerializedWriteCache<K, V>
   }
 
   @Override
-  void record(K key, @Nullable V value) {
+  boolean record(K key, @Nullable V value, long startNanos) {
     if (value == null) {
       write(() -> writer.delete(key));
     } else {
       write(() -> writer.write(key, value));
     }
+    return true;
   }
 
   private void write(WriterCall call) {

@@ -1,6 +1,8 @@
-package dev.strata.cache.internal;
+package dev.strata.cache.strategy.internal;
 
-import dev.strata.cache.strategy.QueuedWrite;
+import dev.strata.cache.spi.PendingWrite;
+import dev.strata.cache.spi.WriteBatch;
+import dev.strata.cache.spi.WriteQueue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -12,31 +14,20 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The queue of a write-behind cache: at most one pending write per key (a later write to a key
- * replaces the pending one and keeps its place in line), a bound on pending keys, batches taken in
- * the order keys were first queued, and sequence numbers that let {@code flush()} wait for exactly
- * the writes accepted before it.
+ * The in-memory queue of a write-behind cache: at most one pending write per key (a later write to
+ * a key replaces the pending one and keeps its place in line), a bound on pending keys, batches
+ * taken in the order keys were first queued, and sequence numbers that let {@code flush()} wait for
+ * exactly the writes accepted before it.
  *
  * <p>One batch is in flight at a time: a write to a key of the batch being written queues anew and
- * goes out in a later batch, so per-key order is kept. Thread-safe; one lock guards everything and
- * is held only for map operations.
+ * goes out in a later batch, so per-key order is kept. Writes are lost if the process dies. Batches
+ * carry sequence 0 (the numbers restart with the process, so a writer must not compare them).
+ * Thread-safe; one lock guards everything and is held only for map operations.
  *
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class CoalescingWriteQueue<K, V> {
-
-  /** The outcome of an offer. */
-  public enum Offer {
-    /** The write took a new place in the queue. */
-    QUEUED,
-    /** The write replaced a pending write to the same key. */
-    COALESCED,
-    /** The queue was full (and stayed full for the whole wait). */
-    FULL,
-    /** The queue is closed. */
-    CLOSED
-  }
+public final class InMemoryWriteQueue<K, V> implements WriteQueue<K, V> {
 
   private static final class Slot<V> {
     @Nullable V value;
@@ -50,6 +41,8 @@ public final class CoalescingWriteQueue<K, V> {
     }
   }
 
+  private record Batch<K, V>(List<PendingWrite<K, V>> writes) implements WriteBatch<K, V> {}
+
   private final int capacity;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
@@ -57,6 +50,7 @@ public final class CoalescingWriteQueue<K, V> {
   private final Condition progress = lock.newCondition();
   private final LinkedHashMap<K, Slot<V>> pending = new LinkedHashMap<>();
   private Map<K, Slot<V>> inFlight = Map.of();
+  private @Nullable Batch<K, V> inFlightBatch;
   private long inFlightFirstSeq = Long.MAX_VALUE;
   private long lastSeq;
   private long flushTarget;
@@ -66,24 +60,17 @@ public final class CoalescingWriteQueue<K, V> {
    * Creates an empty queue.
    *
    * @param capacity the most keys that may wait at once; positive
+   * @throws IllegalArgumentException if {@code capacity} is not positive
    */
-  public CoalescingWriteQueue(int capacity) {
+  public InMemoryWriteQueue(int capacity) {
     if (capacity <= 0) {
-      throw new IllegalArgumentException("capacity must be positive but was " + capacity);
+      throw new IllegalArgumentException("queueCapacity must be positive but was " + capacity);
     }
     this.capacity = capacity;
   }
 
-  /**
-   * Queues a write, replacing a pending write of the same key.
-   *
-   * @param key the key
-   * @param value the value, or {@code null} for a delete
-   * @param waitNanos how long to wait for room when full; 0 to not wait
-   * @return what happened
-   * @throws InterruptedException if interrupted while waiting for room; nothing was queued
-   */
-  public Offer offer(K key, @Nullable V value, long waitNanos) throws InterruptedException {
+  @Override
+  public Offer offer(K key, @Nullable V value) {
     lock.lock();
     try {
       if (closed) {
@@ -95,21 +82,8 @@ public final class CoalescingWriteQueue<K, V> {
         lastSeq++;
         return Offer.COALESCED;
       }
-      long remaining = waitNanos;
-      while (pending.size() >= capacity) {
-        if (remaining <= 0) {
-          return Offer.FULL;
-        }
-        remaining = room.awaitNanos(remaining);
-        if (closed) {
-          return Offer.CLOSED;
-        }
-        slot = pending.get(key);
-        if (slot != null) {
-          slot.value = value;
-          lastSeq++;
-          return Offer.COALESCED;
-        }
+      if (pending.size() >= capacity) {
+        return Offer.FULL;
       }
       pending.put(key, new Slot<>(value, ++lastSeq, System.nanoTime()));
       work.signal();
@@ -119,36 +93,39 @@ public final class CoalescingWriteQueue<K, V> {
     }
   }
 
-  /**
-   * Returns the write still waiting for {@code key} (queued or being written), if any.
-   *
-   * @param key the key
-   * @return the newest pending write of the key, or {@code null} if none
-   */
-  public @Nullable QueuedWrite<K, V> pendingWrite(K key) {
+  @Override
+  public boolean awaitRoom(long timeoutNanos) throws InterruptedException {
+    long remaining = timeoutNanos;
+    lock.lock();
+    try {
+      while (!closed && pending.size() >= capacity) {
+        if (remaining <= 0) {
+          return false;
+        }
+        remaining = room.awaitNanos(remaining);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public @Nullable PendingWrite<K, V> pendingWrite(K key) {
     lock.lock();
     try {
       Slot<V> slot = pending.get(key);
       if (slot == null) {
         slot = inFlight.get(key);
       }
-      return slot == null ? null : new QueuedWrite<>(key, slot.value);
+      return slot == null ? null : new PendingWrite<>(key, slot.value, 0);
     } finally {
       lock.unlock();
     }
   }
 
-  /**
-   * Waits until a batch is due and takes it: when {@code maxBatch} keys wait, when the oldest has
-   * waited {@code maxDelayNanos}, when a flush asks for it, or at once after {@link #close()}. The
-   * previous batch must have been {@link #completeBatch() completed}.
-   *
-   * @param maxBatch the most writes in a batch
-   * @param maxDelayNanos the longest a write waits before it is due
-   * @return the batch in queue order, or {@code null} when the queue is closed and empty
-   * @throws InterruptedException if interrupted while waiting
-   */
-  public @Nullable List<QueuedWrite<K, V>> takeBatch(int maxBatch, long maxDelayNanos)
+  @Override
+  public @Nullable WriteBatch<K, V> takeBatch(int maxBatch, long maxDelayNanos)
       throws InterruptedException {
     lock.lock();
     try {
@@ -175,30 +152,39 @@ public final class CoalescingWriteQueue<K, V> {
     }
   }
 
-  private List<QueuedWrite<K, V>> take(int maxBatch) {
+  private Batch<K, V> take(int maxBatch) {
     int size = Math.min(maxBatch, pending.size());
-    Map<K, Slot<V>> batch = new HashMap<>(size * 2);
-    List<QueuedWrite<K, V>> writes = new ArrayList<>(size);
+    Map<K, Slot<V>> taken = new HashMap<>(size * 2);
+    List<PendingWrite<K, V>> writes = new ArrayList<>(size);
     Iterator<Map.Entry<K, Slot<V>>> it = pending.entrySet().iterator();
     long firstSeq = Long.MAX_VALUE;
     while (writes.size() < size) {
       Map.Entry<K, Slot<V>> entry = it.next();
       it.remove();
-      batch.put(entry.getKey(), entry.getValue());
-      writes.add(new QueuedWrite<>(entry.getKey(), entry.getValue().value));
+      taken.put(entry.getKey(), entry.getValue());
+      writes.add(new PendingWrite<>(entry.getKey(), entry.getValue().value, 0));
       firstSeq = Math.min(firstSeq, entry.getValue().firstSeq);
     }
-    inFlight = batch;
+    inFlight = taken;
     inFlightFirstSeq = firstSeq;
+    Batch<K, V> batch = new Batch<>(List.copyOf(writes));
+    inFlightBatch = batch;
     room.signalAll();
-    return writes;
+    return batch;
   }
 
-  /** Marks the batch in flight as done (written or dead-lettered) and wakes flush waiters. */
-  public void completeBatch() {
+  @Override
+  public void completeBatch(WriteBatch<K, V> batch, Outcome outcome, @Nullable Throwable error) {
     lock.lock();
     try {
+      if (batch != inFlightBatch) {
+        throw new IllegalArgumentException("completeBatch got a batch that is not in flight");
+      }
+      if (outcome == Outcome.ABANDONED) {
+        return; // stays in flight: reported by unwritten()
+      }
       inFlight = Map.of();
+      inFlightBatch = null;
       inFlightFirstSeq = Long.MAX_VALUE;
       progress.signalAll();
     } finally {
@@ -206,11 +192,7 @@ public final class CoalescingWriteQueue<K, V> {
     }
   }
 
-  /**
-   * Asks for everything accepted so far to be written now, regardless of the batch delay.
-   *
-   * @return the sequence number to pass to {@link #awaitDone(long, long)}
-   */
+  @Override
   public long requestFlush() {
     lock.lock();
     try {
@@ -222,14 +204,7 @@ public final class CoalescingWriteQueue<K, V> {
     }
   }
 
-  /**
-   * Waits until every write accepted up to sequence number {@code target} is done.
-   *
-   * @param target from {@link #requestFlush()}
-   * @param timeoutNanos the longest wait
-   * @return {@code true} if done, {@code false} on timeout
-   * @throws InterruptedException if interrupted while waiting
-   */
+  @Override
   public boolean awaitDone(long target, long timeoutNanos) throws InterruptedException {
     long remaining = timeoutNanos;
     lock.lock();
@@ -251,7 +226,7 @@ public final class CoalescingWriteQueue<K, V> {
     return pendingDone && inFlightFirstSeq > target;
   }
 
-  /** Refuses further writes and makes every pending write due at once. Idempotent. */
+  @Override
   public void close() {
     lock.lock();
     try {
@@ -263,11 +238,23 @@ public final class CoalescingWriteQueue<K, V> {
     }
   }
 
-  /**
-   * Returns the number of keys waiting (not counting the batch being written).
-   *
-   * @return the queue depth
-   */
+  @Override
+  public List<PendingWrite<K, V>> unwritten() {
+    lock.lock();
+    try {
+      List<PendingWrite<K, V>> result = new ArrayList<>();
+      Batch<K, V> batch = inFlightBatch;
+      if (batch != null) {
+        result.addAll(batch.writes());
+      }
+      pending.forEach((key, slot) -> result.add(new PendingWrite<>(key, slot.value, 0)));
+      return result;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public int depth() {
     lock.lock();
     try {
@@ -277,11 +264,7 @@ public final class CoalescingWriteQueue<K, V> {
     }
   }
 
-  /**
-   * Returns the queue's capacity.
-   *
-   * @return the most keys that may wait at once
-   */
+  @Override
   public int capacity() {
     return capacity;
   }
