@@ -3,6 +3,8 @@ package dev.strata.boot.session;
 import dev.strata.boot.StrataConfigurationException;
 import dev.strata.session.servlet.SessionFilter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -15,17 +17,58 @@ final class SessionCookies {
 
   private SessionCookies() {}
 
-  static SessionFilter.Builder configure(
+  /**
+   * Builds the filter with the cookie settings applied.
+   *
+   * @throws StrataConfigurationException naming the property and value the filter rejects
+   */
+  static SessionFilter build(
       SessionFilter.Builder builder, StrataSessionProperties properties, Environment environment) {
     Binder binder = Binder.get(environment);
     StrataSessionProperties.Cookie cookie = properties.getCookie();
-    set("name", cookie.getName(), String.class, binder, builder::cookieName);
-    set("domain", cookie.getDomain(), String.class, binder, builder::cookieDomain);
-    set("path", cookie.getPath(), String.class, binder, builder::cookiePath);
-    set("http-only", cookie.getHttpOnly(), Boolean.class, binder, builder::cookieHttpOnly);
-    set("secure", cookie.getSecure(), Boolean.class, binder, builder::cookieSecure);
-    set("same-site", cookie.getSameSite(), String.class, binder, builder::cookieSameSite);
-    set("max-age", cookie.getMaxAge(), Duration.class, binder, builder::cookieMaxAge);
+    Map<String, String[]> applied = new LinkedHashMap<>();
+    set("name", "cookieName", cookie.getName(), String.class, binder, builder::cookieName, applied);
+    set(
+        "domain",
+        "cookieDomain",
+        cookie.getDomain(),
+        String.class,
+        binder,
+        builder::cookieDomain,
+        applied);
+    set("path", "cookiePath", cookie.getPath(), String.class, binder, builder::cookiePath, applied);
+    set(
+        "http-only",
+        "cookieHttpOnly",
+        cookie.getHttpOnly(),
+        Boolean.class,
+        binder,
+        builder::cookieHttpOnly,
+        applied);
+    set(
+        "secure",
+        "cookieSecure",
+        cookie.getSecure(),
+        Boolean.class,
+        binder,
+        builder::cookieSecure,
+        applied);
+    set(
+        "same-site",
+        "cookieSameSite",
+        cookie.getSameSite(),
+        String.class,
+        binder,
+        builder::cookieSameSite,
+        applied);
+    set(
+        "max-age",
+        "cookieMaxAge",
+        cookie.getMaxAge(),
+        Duration.class,
+        binder,
+        builder::cookieMaxAge,
+        applied);
     if (properties.getHeaderName() != null) {
       String header = properties.getHeaderName();
       try {
@@ -34,12 +77,30 @@ final class SessionCookies {
         throw new StrataConfigurationException(
             "strata.session.header-name", header, e.getMessage(), null);
       }
+      applied.put("headerName", new String[] {"strata.session.header-name", header});
     }
-    return builder;
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      for (Map.Entry<String, String[]> entry : applied.entrySet()) {
+        if (message.startsWith(entry.getKey())) {
+          throw new StrataConfigurationException(
+              entry.getValue()[0], entry.getValue()[1], message, null);
+        }
+      }
+      throw new StrataConfigurationException("strata.session.cookie", "", message, null);
+    }
   }
 
   private static <T> void set(
-      String name, @Nullable T own, Class<T> type, Binder binder, Consumer<T> setter) {
+      String name,
+      String field,
+      @Nullable T own,
+      Class<T> type,
+      Binder binder,
+      Consumer<T> setter,
+      Map<String, String[]> applied) {
     String property = "strata.session.cookie." + name;
     T value = own;
     if (value == null) {
@@ -49,6 +110,7 @@ final class SessionCookies {
     if (value == null) {
       return;
     }
+    applied.put(field, new String[] {property, String.valueOf(value)});
     try {
       setter.accept(value);
     } catch (IllegalArgumentException e) {

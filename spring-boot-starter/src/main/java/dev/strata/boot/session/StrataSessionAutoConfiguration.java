@@ -120,7 +120,7 @@ public class StrataSessionAutoConfiguration {
   FilterRegistrationBean<SessionFilter> strataSessionFilter(
       SessionStore store, StrataSessionProperties properties, Environment environment) {
     SessionFilter filter =
-        SessionCookies.configure(SessionFilter.builder(store), properties, environment).build();
+        SessionCookies.build(SessionFilter.builder(store), properties, environment);
     FilterRegistrationBean<SessionFilter> registration = new FilterRegistrationBean<>(filter);
     registration.setName("strataSessionFilter");
     registration.setOrder(properties.getFilterOrder());
