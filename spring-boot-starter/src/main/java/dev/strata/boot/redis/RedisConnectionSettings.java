@@ -1,24 +1,25 @@
 package dev.strata.boot.redis;
 
 import dev.strata.boot.StrataConfigurationException;
-import io.lettuce.core.RedisURI;
+import dev.strata.redis.RedisSettings;
+import dev.strata.redis.RedisUris;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
- * The Redis connection Strata uses, resolved from {@code strata.redis.*} with Spring Boot's {@code
- * spring.data.redis.*} as the fallback for every unset setting. Immutable.
+ * The Redis connection policy Strata uses, resolved from {@code strata.redis.*} with Spring Boot's
+ * {@code spring.data.redis.*} as the fallback for every unset address setting, and validated by
+ * {@link RedisSettings}. Immutable.
  *
- * @param uri where to connect, with credentials; its {@code toString()} hides the password
+ * @param settings the validated settings; their {@code toString()} hides the password
  * @param source the property prefix the address came from ({@code strata.redis} or {@code
  *     spring.data.redis}), for messages
- * @param commandTimeout how long a command may take
- * @param connectTimeout how long connecting may take
  */
-public record RedisConnectionSettings(
-    RedisURI uri, String source, Duration commandTimeout, Duration connectTimeout) {
+public record RedisConnectionSettings(RedisSettings settings, String source) {
 
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
@@ -37,13 +38,22 @@ public record RedisConnectionSettings(
   }
 
   /**
+   * Returns the command timeout.
+   *
+   * @return the timeout every command waits at most
+   */
+  public Duration commandTimeout() {
+    return settings.commandTimeout();
+  }
+
+  /**
    * Resolves the settings.
    *
    * @param properties the bound {@code strata.redis.*} properties
    * @param environment the environment, for {@code spring.data.redis.*}
    * @return the settings
-   * @throws StrataConfigurationException naming the property and value that do not form a valid
-   *     Redis address (the password is never included)
+   * @throws StrataConfigurationException naming the property and value that do not form valid
+   *     settings (a password is never included)
    */
   public static RedisConnectionSettings resolve(
       StrataRedisProperties properties, Environment environment) {
@@ -70,16 +80,16 @@ public record RedisConnectionSettings(
       urlProperty = springPrefix + "url";
       source = "spring.data.redis";
     }
-    RedisURI uri;
+    RedisSettings.Builder builder;
     if (url != null) {
       try {
-        uri = RedisURI.create(url);
-      } catch (RuntimeException e) {
+        builder = RedisSettings.builder(url);
+      } catch (IllegalArgumentException e) {
         throw new StrataConfigurationException(
             urlProperty,
-            redact(url),
-            "not a Redis URL (redis://host:port/db or rediss://...)",
-            null); // the parser's message may quote the password
+            RedisUris.redact(url),
+            "not a Redis URL (redis://host:port/db, rediss://... or redis-sentinel://...#master)",
+            null);
       }
     } else {
       String host = properties.getHost();
@@ -91,7 +101,7 @@ public record RedisConnectionSettings(
           firstNonNull(
               properties.getPort(),
               binder.bind(springPrefix + "port", Integer.class).orElse(null),
-              RedisURI.DEFAULT_REDIS_PORT);
+              6379);
       if (port < 1 || port > 65535) {
         throw new StrataConfigurationException(
             source + ".port", String.valueOf(port), "must be from 1 to 65535", null);
@@ -110,8 +120,13 @@ public record RedisConnectionSettings(
               properties.getSsl(),
               binder.bind(springPrefix + "ssl.enabled", Boolean.class).orElse(null),
               false);
-      RedisURI.Builder builder =
-          RedisURI.builder().withHost(host).withPort(port).withDatabase(database).withSsl(ssl);
+      String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+      String uri = (ssl ? "rediss://" : "redis://") + hostPart + ":" + port + "/" + database;
+      try {
+        builder = RedisSettings.builder(uri);
+      } catch (IllegalArgumentException e) {
+        throw new StrataConfigurationException(source + ".host", host, e.getMessage(), null);
+      }
       String username =
           properties.getUsername() != null
               ? properties.getUsername()
@@ -121,21 +136,61 @@ public record RedisConnectionSettings(
               ? properties.getPassword()
               : binder.bind(springPrefix + "password", String.class).orElse(null);
       if (password != null) {
-        if (username != null) {
-          builder.withAuthentication(username, password);
-        } else {
-          builder.withPassword(password.toCharArray());
+        String secret = password;
+        builder.credentials(username, secret::toCharArray);
+      }
+    }
+    builder.commandTimeout(timeout).connectTimeout(connectTimeout);
+    if (properties.getVerifyPeer() != null) {
+      builder.verifyPeer(properties.getVerifyPeer());
+    }
+    if (properties.getClientName() != null) {
+      String name = properties.getClientName();
+      apply("strata.redis.client-name", name, () -> builder.clientName(name));
+    }
+    if (properties.getRequestQueueSize() != null) {
+      int size = properties.getRequestQueueSize();
+      apply(
+          "strata.redis.request-queue-size",
+          String.valueOf(size),
+          () -> builder.requestQueueSize(size));
+    }
+    RedisSettings settings;
+    try {
+      settings = builder.build();
+    } catch (IllegalArgumentException e) {
+      // RedisSettings names its field first; report the property it came from
+      String message = String.valueOf(e.getMessage());
+      Map<String, String[]> fields = new LinkedHashMap<>();
+      fields.put(
+          "requestQueueSize",
+          new String[] {
+            "strata.redis.request-queue-size", String.valueOf(properties.getRequestQueueSize())
+          });
+      fields.put(
+          "clientName",
+          new String[] {"strata.redis.client-name", String.valueOf(properties.getClientName())});
+      fields.put("commandTimeout", new String[] {"strata.redis.timeout", String.valueOf(timeout)});
+      fields.put(
+          "connectTimeout",
+          new String[] {"strata.redis.connect-timeout", String.valueOf(connectTimeout)});
+      for (Map.Entry<String, String[]> field : fields.entrySet()) {
+        if (message.startsWith(field.getKey())) {
+          throw new StrataConfigurationException(
+              field.getValue()[0], field.getValue()[1], message, null);
         }
       }
-      uri = builder.build();
+      throw new StrataConfigurationException(source, "(see reason)", message, null);
     }
-    uri.setTimeout(timeout);
-    return new RedisConnectionSettings(uri, source, timeout, connectTimeout);
+    return new RedisConnectionSettings(settings, source);
   }
 
-  /** Replaces the password part of a URL for messages. */
-  static String redact(String url) {
-    return url.replaceAll("(?<=://)([^@/]*)@", "***@");
+  private static void apply(String property, String value, Runnable setter) {
+    try {
+      setter.run();
+    } catch (IllegalArgumentException e) {
+      throw new StrataConfigurationException(property, value, e.getMessage(), null);
+    }
   }
 
   private static void requirePositive(String property, Duration value) {
@@ -157,6 +212,6 @@ public record RedisConnectionSettings(
 
   @Override
   public String toString() {
-    return "RedisConnectionSettings[" + uri + " from " + source + "]";
+    return "RedisConnectionSettings[" + settings + " from " + source + "]";
   }
 }

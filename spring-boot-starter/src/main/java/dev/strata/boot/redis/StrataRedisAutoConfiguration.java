@@ -1,11 +1,14 @@
 package dev.strata.boot.redis;
 
+import dev.strata.redis.RedisConnector;
+import dev.strata.redis.RedisSettings;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -19,13 +22,15 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * The Lettuce {@link RedisClient} that Strata's Redis-backed parts share, built from {@code
- * strata.redis.*} (falling back to {@code spring.data.redis.*}) when a Redis address is configured
- * and the application has no {@code RedisClient} bean of its own. The client rejects commands at
- * once while disconnected and times them out after the configured timeout, so Strata's caches
- * degrade to misses instead of blocking callers. Also checks the Lettuce version at startup.
+ * strata.redis.*} (falling back to {@code spring.data.redis.*}) under the connection policy of
+ * {@code strata-redis} ({@link RedisSettings}) when a Redis address is configured and the
+ * application has no {@code RedisClient} bean of its own, and a {@link RedisConnector} over that
+ * client (or the application's). The client rejects commands at once while disconnected and times
+ * them out after the configured timeout, so Strata's caches degrade to misses instead of blocking
+ * callers. Also checks the Lettuce version at startup.
  */
 @AutoConfiguration
-@ConditionalOnClass(RedisClient.class)
+@ConditionalOnClass({RedisClient.class, RedisSettings.class})
 @ConditionalOnBooleanProperty(name = "strata.redis.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(StrataRedisProperties.class)
 public class StrataRedisAutoConfiguration {
@@ -64,7 +69,9 @@ public class StrataRedisAutoConfiguration {
   }
 
   /**
-   * The shared client; shut down with the application context.
+   * The shared client, configured as the connection settings say (command and connect timeouts,
+   * bounded request queue, commands rejected while disconnected, TCP keep-alive); shut down with
+   * the application context.
    *
    * @param settings the connection settings
    * @param versionCheck ensures the version is checked first
@@ -75,15 +82,38 @@ public class StrataRedisAutoConfiguration {
   @Conditional(RedisAddressConfigured.class)
   RedisClient strataRedisClient(
       RedisConnectionSettings settings, LettuceVersionCheck versionCheck) {
-    RedisClient client = RedisClient.create(settings.uri());
+    RedisSettings s = settings.settings();
+    RedisClient client = RedisClient.create(s.redisUris().get(0));
     client.setOptions(
         ClientOptions.builder()
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+            .disconnectedBehavior(
+                s.rejectCommandsWhileDisconnected()
+                    ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
+                    : ClientOptions.DisconnectedBehavior.DEFAULT)
+            .requestQueueSize(s.requestQueueSize())
+            .timeoutOptions(TimeoutOptions.enabled(s.commandTimeout()))
             .socketOptions(
-                SocketOptions.builder().connectTimeout(settings.connectTimeout()).build())
+                SocketOptions.builder()
+                    .connectTimeout(s.connectTimeout())
+                    .keepAlive(s.tcpKeepAlive())
+                    .build())
             .build());
     return client;
+  }
+
+  /**
+   * Strata's connector over the shared client (Strata's own client or the application's), for
+   * components that open their connections through {@code strata-redis}. Closing it closes only the
+   * connections it opened.
+   *
+   * @param client the client
+   * @return the connector
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean(RedisConnector.class)
+  @ConditionalOnBean(RedisClient.class)
+  RedisConnector strataRedisConnector(RedisClient client) {
+    return RedisConnector.of(client);
   }
 
   /**

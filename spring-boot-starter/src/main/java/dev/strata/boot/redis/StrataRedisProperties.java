@@ -49,6 +49,18 @@ public class StrataRedisProperties {
   /** Connect timeout; defaults to spring.data.redis.connect-timeout, then 2 seconds. */
   private @Nullable Duration connectTimeout;
 
+  /** Name every connection gives itself (CLIENT SETNAME), e.g. the application's name. */
+  private @Nullable String clientName;
+
+  /**
+   * Most commands queued per connection; beyond it a command fails at once instead of piling up in
+   * memory. Defaults to 10000.
+   */
+  private @Nullable Integer requestQueueSize;
+
+  /** Whether TLS verifies the server's certificate and host name; defaults to what the URL says. */
+  private @Nullable Boolean verifyPeer;
+
   /**
    * Whether startup fails when the Lettuce on the class path is older than the 7.x line Strata is
    * built on (Spring Boot 4.0's dependency management picks 6.8.x; set the Maven property
@@ -134,6 +146,30 @@ public class StrataRedisProperties {
 
   public void setConnectTimeout(@Nullable Duration connectTimeout) {
     this.connectTimeout = connectTimeout;
+  }
+
+  public @Nullable String getClientName() {
+    return clientName;
+  }
+
+  public void setClientName(@Nullable String clientName) {
+    this.clientName = clientName;
+  }
+
+  public @Nullable Integer getRequestQueueSize() {
+    return requestQueueSize;
+  }
+
+  public void setRequestQueueSize(@Nullable Integer requestQueueSize) {
+    this.requestQueueSize = requestQueueSize;
+  }
+
+  public @Nullable Boolean getVerifyPeer() {
+    return verifyPeer;
+  }
+
+  public void setVerifyPeer(@Nullable Boolean verifyPeer) {
+    this.verifyPeer = verifyPeer;
   }
 
   public boolean isRequireLettuce7() {
