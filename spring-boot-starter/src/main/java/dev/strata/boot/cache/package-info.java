@@ -1,0 +1,5 @@
+/** A Spring {@code CacheManager} backed by Strata caches (local, Redis or tiered). */
+@NullMarked
+package dev.strata.boot.cache;
+
+import org.jspecify.annotations.NullMarked;
