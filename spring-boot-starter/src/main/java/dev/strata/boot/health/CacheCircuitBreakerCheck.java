@@ -3,7 +3,7 @@ package dev.strata.boot.health;
 import dev.strata.boot.cache.StrataCaches;
 import dev.strata.cache.redis.RedisCache;
 import dev.strata.health.HealthCheck;
-import dev.strata.health.HealthResult;
+import dev.strata.health.CheckResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +22,7 @@ final class CacheCircuitBreakerCheck implements HealthCheck {
   }
 
   @Override
-  public HealthResult check() {
+  public CheckResult check() {
     Map<String, Object> details = new LinkedHashMap<>();
     int open = 0;
     for (RedisCache<String, Object> cache : caches.redisCaches()) {
@@ -33,7 +33,7 @@ final class CacheCircuitBreakerCheck implements HealthCheck {
       }
     }
     return open == 0
-        ? HealthResult.up(details)
-        : HealthResult.degraded(open + " cache circuit breaker(s) open", details);
+        ? CheckResult.up(details)
+        : CheckResult.degraded(open + " cache circuit breaker(s) open", details);
   }
 }

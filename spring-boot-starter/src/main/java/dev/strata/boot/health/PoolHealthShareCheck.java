@@ -2,7 +2,7 @@ package dev.strata.boot.health;
 
 import dev.strata.boot.lb.StrataPools;
 import dev.strata.health.HealthCheck;
-import dev.strata.health.HealthResult;
+import dev.strata.health.CheckResult;
 import dev.strata.health.HealthStatus;
 import dev.strata.lb.Endpoint;
 import dev.strata.lb.EndpointPool;
@@ -22,7 +22,7 @@ final class PoolHealthShareCheck implements HealthCheck {
   }
 
   @Override
-  public HealthResult check() {
+  public CheckResult check() {
     Map<String, Object> details = new LinkedHashMap<>();
     HealthStatus status = HealthStatus.UP;
     String error = null;
@@ -47,6 +47,6 @@ final class PoolHealthShareCheck implements HealthCheck {
         }
       }
     }
-    return HealthResult.of(status, details, error);
+    return CheckResult.of(status, details, error);
   }
 }

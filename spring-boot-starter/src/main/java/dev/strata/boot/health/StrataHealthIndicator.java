@@ -1,7 +1,7 @@
 package dev.strata.boot.health;
 
 import dev.strata.health.HealthCheck;
-import dev.strata.health.HealthResult;
+import dev.strata.health.CheckResult;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -30,14 +30,14 @@ public final class StrataHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {
-    HealthResult result;
+    CheckResult result;
     try {
       result = check.check();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Health.down().withDetail("error", "interrupted").build();
     } catch (Exception e) {
-      return Health.down().withDetail("error", HealthResult.describe(e)).build();
+      return Health.down().withDetail("error", CheckResult.describe(e)).build();
     }
     Health.Builder builder =
         switch (result.status()) {
