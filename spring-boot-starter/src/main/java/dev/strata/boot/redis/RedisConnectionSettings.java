@@ -21,8 +21,6 @@ import org.springframework.core.env.Environment;
  */
 public record RedisConnectionSettings(RedisSettings settings, String source) {
 
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
-
   /**
    * Tells whether a Redis address is configured under {@code strata.redis} or {@code
    * spring.data.redis}.
@@ -63,12 +61,12 @@ public record RedisConnectionSettings(RedisSettings settings, String source) {
         firstNonNull(
             properties.getTimeout(),
             binder.bind(springPrefix + "timeout", Duration.class).orElse(null),
-            DEFAULT_TIMEOUT);
+            RedisSettings.DEFAULT_COMMAND_TIMEOUT);
     Duration connectTimeout =
         firstNonNull(
             properties.getConnectTimeout(),
             binder.bind(springPrefix + "connect-timeout", Duration.class).orElse(null),
-            DEFAULT_TIMEOUT);
+            RedisSettings.DEFAULT_CONNECT_TIMEOUT);
     requirePositive("strata.redis.timeout", timeout);
     requirePositive("strata.redis.connect-timeout", connectTimeout);
 

@@ -46,7 +46,7 @@ public class StrataRedisProperties {
   /** Command timeout; defaults to spring.data.redis.timeout, then 2 seconds. */
   private @Nullable Duration timeout;
 
-  /** Connect timeout; defaults to spring.data.redis.connect-timeout, then 2 seconds. */
+  /** Connect timeout; defaults to spring.data.redis.connect-timeout, then 10 seconds. */
   private @Nullable Duration connectTimeout;
 
   /** Name every connection gives itself (CLIENT SETNAME), e.g. the application's name. */

@@ -44,6 +44,7 @@ class StrataSpringCacheTest {
                 StrataRedisAutoConfiguration.class, StrataCacheAutoConfiguration.class))
         .withPropertyValues(
             "strata.redis.url=" + redis.uri(),
+            "strata.redis.timeout=5s", // generous: the machine may be loaded
             "strata.cache.defaults.mode=" + mode,
             "strata.cache.transaction-aware=false",
             "strata.cache.key-prefix=test-" + mode + System.nanoTime(),

@@ -48,7 +48,7 @@ class StrataHealthAutoConfigurationTest {
   @Test
   void withRedisTheReadinessContributorPingsIt() {
     runner
-        .withPropertyValues("strata.redis.url=" + redis.uri())
+        .withPropertyValues("strata.redis.url=" + redis.uri(), "strata.redis.timeout=5s")
         .run(
             context -> {
               CompositeHealthContributor strata =

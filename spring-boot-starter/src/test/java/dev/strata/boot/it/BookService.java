@@ -1,6 +1,7 @@
 package dev.strata.boot.it;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Value;
@@ -34,6 +35,13 @@ public class BookService {
     if (initialise) {
       jdbc.execute("create table " + table + " (id bigint primary key, title varchar(100))");
       jdbc.update("insert into " + table + " values (1, 'Dune'), (2, 'Emma'), (100, 'Ulysses')");
+    }
+  }
+
+  @PreDestroy
+  void dropTable() {
+    if (initialise) {
+      jdbc.execute("drop table " + table);
     }
   }
 

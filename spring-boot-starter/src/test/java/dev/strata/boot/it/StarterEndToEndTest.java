@@ -76,7 +76,7 @@ class StarterEndToEndTest {
   static Map<String, Object> commonProperties() throws IOException {
     Map<String, Object> p = new java.util.LinkedHashMap<>();
     p.put("strata.redis.url", redis.uri());
-    p.put("strata.redis.timeout", "1s");
+    p.put("strata.redis.timeout", "3s"); // generous: the machine may be loaded
     p.put("strata.cache.caches.books.ttl", "10m");
     p.put("strata.session.enabled", "true");
     p.put("server.servlet.session.cookie.name", "APPSESSION");

@@ -52,11 +52,11 @@ class StrataRedisAutoConfigurationTest {
             "strata.redis.host=" + redis.host(),
             "strata.redis.port=" + redis.port(),
             "strata.redis.client-name=orders",
-            "strata.redis.timeout=750ms")
+            "strata.redis.timeout=5s")
         .run(
             context -> {
               RedisConnectionSettings settings = context.getBean(RedisConnectionSettings.class);
-              assertThat(settings.commandTimeout()).hasMillis(750);
+              assertThat(settings.commandTimeout()).hasSeconds(5);
               assertThat(settings.settings().clientName()).isEqualTo("orders");
               try (StatefulRedisConnection<String, String> connection =
                   context.getBean(RedisClient.class).connect()) {
@@ -73,12 +73,12 @@ class StrataRedisAutoConfigurationTest {
         .withPropertyValues(
             "spring.data.redis.host=" + redis.host(),
             "spring.data.redis.port=" + redis.port(),
-            "spring.data.redis.timeout=900ms")
+            "spring.data.redis.timeout=4s")
         .run(
             context -> {
               RedisConnectionSettings settings = context.getBean(RedisConnectionSettings.class);
               assertThat(settings.source()).isEqualTo("spring.data.redis");
-              assertThat(settings.commandTimeout()).hasMillis(900);
+              assertThat(settings.commandTimeout()).hasSeconds(4);
             });
   }
 
