@@ -112,6 +112,47 @@ public final class SingleFlight<K, V> {
   }
 
   /**
+   * Makes the caller the leader of the load of {@code key}, unless a load of it is in flight: the
+   * building block of a cache that runs a load across several steps (a bulk load that leads some
+   * keys and joins others, a load shared by blocking and asynchronous callers). A leader must end
+   * its load with {@link #complete} or {@link #fail}, whatever happens.
+   *
+   * @param key the key; not null
+   * @param mine the future that callers of the same key will wait for; not null
+   * @return {@code null} if the caller now leads the load of {@code key}, else the future of the
+   *     load in flight, to wait for
+   */
+  public @Nullable CompletableFuture<@Nullable V> lead(K key, CompletableFuture<@Nullable V> mine) {
+    return inFlight.putIfAbsent(key, mine);
+  }
+
+  /**
+   * Ends a load that the caller leads ({@link #lead}) with its value: forgets it, then completes
+   * {@code mine}, so the callers that joined receive {@code value}.
+   *
+   * @param key the key
+   * @param mine the future the caller registered
+   * @param value the value, or {@code null} for "absent"
+   */
+  public void complete(K key, CompletableFuture<@Nullable V> mine, @Nullable V value) {
+    inFlight.remove(key, mine);
+    mine.complete(value);
+  }
+
+  /**
+   * Ends a load that the caller leads ({@link #lead}) with a failure: forgets it, then completes
+   * {@code mine} exceptionally, so the callers that joined receive {@code failure}.
+   *
+   * @param key the key
+   * @param mine the future the caller registered
+   * @param failure the load's failure
+   */
+  public void fail(K key, CompletableFuture<@Nullable V> mine, Throwable failure) {
+    inFlight.remove(key, mine);
+    mine.completeExceptionally(failure);
+  }
+
+  /**
    * Returns how many loads are in flight now (for tests and metrics).
    *
    * @return the number of keys being loaded

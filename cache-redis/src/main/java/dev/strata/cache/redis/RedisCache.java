@@ -11,16 +11,17 @@ import dev.strata.cache.redis.internal.GuardedRedisCommands;
 import dev.strata.cache.redis.internal.RedisConnectionResource;
 import dev.strata.cache.redis.internal.RedisKeyLayout;
 import dev.strata.cache.redis.internal.StoredValueFormat;
+import dev.strata.cache.spi.InvalidationStamps;
 import dev.strata.cache.spi.SingleFlight;
 import dev.strata.cache.spi.StatsCounter;
+import dev.strata.redis.KeyNamespace;
+import dev.strata.redis.RedisConnector;
+import dev.strata.redis.RedisSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
@@ -38,7 +39,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,22 +59,26 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Storage.</b> An entry is a Redis string under {@code <prefix>:<name>:<encoded key>},
- * written with {@code SET ... PX <ttl>} (no {@code PX} for entries that do not expire). No hash tag
- * is added, so on a cluster a cache's entries spread over every slot; a hash tag per cache would
- * put a whole cache on one node. The stored bytes are a two-byte header (format version and kind)
- * and the {@link ValueCodec}'s bytes; a negative ("absent") entry is a header alone, so it can
- * never be mistaken for a value. Bytes that do not carry the header, or that the codec rejects, are
- * corrupt: they read as a miss, are counted in {@link #redisStats()}, logged (rate-limited) and
- * deleted.
+ * <p><b>Storage.</b> An entry is a Redis string under {@code <keyPrefix>:c:<name>:<encoded key>}
+ * (the cache's own sub-space of the {@link KeyNamespace}: no other component's key and no other
+ * cache's key lies in it), written with {@code SET ... PX <ttl>} (no {@code PX} for entries that do
+ * not expire). No hash tag is added, so on a cluster a cache's entries spread over every slot; a
+ * hash tag per cache would put a whole cache on one node. The stored bytes are a two-byte header
+ * (format version and kind) and the {@link ValueCodec}'s bytes; a negative ("absent") entry is a
+ * header alone, so it can never be mistaken for a value. Bytes that do not carry the header, or
+ * that the codec rejects, are corrupt: they read as a miss, are counted in {@link #redisStats()},
+ * logged (rate-limited) and deleted. A key of the cache's sub-space that holds another Redis type
+ * (a hash, a list...) reads as a miss, counted and logged, and is left in place. The cache never
+ * deletes a key outside its sub-space, not even in {@link #invalidateAll()}.
  *
- * <p><b>Connection.</b> The cache uses one thread-safe Lettuce connection for all its callers.
- * Built from a client the caller owns, the cache opens (and on {@link #close()} closes) its own
- * connection of that client and leaves the client alone. Built from a URI, the cache owns the
- * client and shuts it down on close; the client is then set up to time out commands after the
- * command timeout; for a single Redis to reject commands while disconnected (so reads degrade at
- * once); for a cluster to refresh its topology both periodically and on every adaptive trigger
- * (MOVED, ASK, reconnects), so that slot migrations and failovers are followed.
+ * <p><b>Connection.</b> The cache uses one thread-safe Lettuce connection for all its callers,
+ * opened through a {@link RedisConnector}. Built from a client or a connector the caller owns, the
+ * cache opens (and on {@link #close()} closes) its own connection and leaves the client or
+ * connector alone. Built from a URI or {@link RedisSettings}, the cache owns the client and shuts
+ * it down on close; the client then follows the connection policy of {@link RedisSettings}
+ * (commands time out after the cache's command timeout; a single Redis rejects commands while
+ * disconnected, so reads degrade at once; a bounded request queue; a cluster refreshes its topology
+ * periodically and on every adaptive trigger, so slot migrations and failovers are followed).
  *
  * <p><b>When Redis is slow or down.</b> Every call goes through a Resilience4j {@link
  * CircuitBreaker} and waits at most the command timeout. Then:
@@ -96,8 +100,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Consistency.</b> {@link #get(Object, CacheLoader)} is single-flight per process. A load
  * that is in flight when this process puts or invalidates in the same cache does not fill the cache
- * afterwards (its result is still returned to its callers). Across processes there is no such
- * guarantee: use invalidation events or versioned keys for that.
+ * afterwards (its result is still returned to its callers). A fill writes only a key that is still
+ * absent ({@code SET NX}), so it never overwrites what another process put meanwhile; an
+ * invalidation by another process during the load is not seen, though: use invalidation events or
+ * versioned keys for that.
  *
  * <p>Thread-safe. Null keys, values, loaders and TTLs are rejected with a {@link
  * NullPointerException} naming the argument.
@@ -127,19 +133,21 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   private final SingleFlight<K, V> singleFlight = new SingleFlight<>();
   private final AsyncView asyncView = new AsyncView();
 
-  /**
-   * Orders fills after loads against puts and invalidations: a fill checks the write epoch and
-   * sends its SET under the read lock; a put or invalidation bumps the epoch under the write lock
-   * before sending its command, so a fill that started before it is either sent first (and
-   * overwritten) or not sent at all.
-   */
-  private final ReentrantReadWriteLock epochLock = new ReentrantReadWriteLock();
+  /** Tells a fill whether its key was put or invalidated since its load started. */
+  private final InvalidationStamps stamps = new InvalidationStamps();
 
-  private long writeEpoch;
+  /**
+   * Orders fills after loads against puts and invalidations: a fill checks the stamps of its keys
+   * and sends its SETs under the read lock; a put or invalidation moves the stamps of its keys
+   * under the write lock before sending its command, so a fill that started before it is either
+   * sent first (and overwritten) or not sent at all. Only the fills of the keys written (and of
+   * keys sharing their stripe) are dropped.
+   */
+  private final ReentrantReadWriteLock fillLock = new ReentrantReadWriteLock();
 
   private RedisCache(Builder<K, V> builder, RedisConnectionResource connection) {
     this.name = builder.name;
-    this.layout = new RedisKeyLayout<>(builder.prefix, builder.name, builder.keyCodec);
+    this.layout = new RedisKeyLayout<>(builder.keys, builder.name, builder.keyCodec);
     this.valueCodec = builder.valueCodec;
     this.ttlPolicy = builder.ttlPolicy;
     this.maxValueBytes = builder.maxValueBytes;
@@ -148,7 +156,11 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     this.connection = connection;
     this.redis =
         new GuardedRedisCommands(
-            connection.commands(), circuitBreaker, builder.commandTimeout, builder.name);
+            connection.commands(),
+            connection.connector(),
+            circuitBreaker,
+            builder.commandTimeout,
+            builder.name);
   }
 
   // ------------------------------------------------------------------------------ factories
@@ -165,13 +177,14 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   public static Builder<String, String> builder(RedisClient client) {
     Objects.requireNonNull(client, "client must not be null");
-    return new Builder<>(timeout -> RedisConnectionResource.open(client, false, timeout));
+    return new Builder<>(
+        timeout -> RedisConnectionResource.open(RedisConnector.of(client), true, timeout));
   }
 
   /**
    * Returns a builder of a cache on a Redis Cluster client that the caller owns. Enable topology
-   * refresh on the client ({@link ClusterTopologyRefreshOptions}, periodic and adaptive); the cache
-   * logs a warning when neither is on.
+   * refresh on the client ({@link ClusterTopologyRefreshOptions}, periodic and adaptive); a warning
+   * is logged when neither is on.
    *
    * @param client the client; not null
    * @return a builder of a cache of {@code String} keys and values
@@ -179,38 +192,62 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   public static Builder<String, String> builder(RedisClusterClient client) {
     Objects.requireNonNull(client, "client must not be null");
-    return new Builder<>(timeout -> RedisConnectionResource.open(client, false, timeout));
+    return new Builder<>(
+        timeout -> RedisConnectionResource.open(RedisConnector.of(client), true, timeout));
+  }
+
+  /**
+   * Returns a builder of a cache on a connector that the caller owns and may share with other
+   * components; the cache opens its own connection on it and closes only that connection.
+   *
+   * @param connector the connector; not null
+   * @return a builder of a cache of {@code String} keys and values
+   * @throws NullPointerException if {@code connector} is null
+   */
+  public static Builder<String, String> builder(RedisConnector connector) {
+    Objects.requireNonNull(connector, "connector must not be null");
+    return new Builder<>(timeout -> RedisConnectionResource.open(connector, false, timeout));
+  }
+
+  /**
+   * Returns a builder of a cache that owns a client made from {@code settings}; the cache's {@link
+   * Builder#commandTimeout command timeout} applies to its connection.
+   *
+   * @param settings the connection settings; not null
+   * @return a builder of a cache of {@code String} keys and values
+   * @throws NullPointerException if {@code settings} is null
+   */
+  public static Builder<String, String> builder(RedisSettings settings) {
+    Objects.requireNonNull(settings, "settings must not be null");
+    return new Builder<>(
+        timeout -> RedisConnectionResource.open(RedisConnector.create(settings), true, timeout));
   }
 
   /**
    * Returns a builder of a cache that owns its Redis client, made from a URI as Lettuce parses it:
    * {@code redis://[user:password@]host[:port][/database]}, {@code rediss://...} for TLS, or {@code
    * redis-sentinel://[password@]host[:port][,host2[:port2]][/database]#masterName} for Sentinel.
+   * The client follows the defaults of {@link RedisSettings}, with the cache's command timeout.
    *
    * @param uri the URI; not null
    * @return a builder of a cache of {@code String} keys and values
    * @throws NullPointerException if {@code uri} is null
-   * @throws IllegalArgumentException if {@code uri} is not a valid Redis URI
+   * @throws IllegalArgumentException if {@code uri} is not a valid Redis URI (the message never
+   *     shows its password)
    */
   public static Builder<String, String> builder(String uri) {
-    RedisURI redisUri = parse(uri, "uri");
+    RedisSettings.Builder settings = RedisSettings.builder(uri);
     return new Builder<>(
-        timeout -> {
-          redisUri.setTimeout(timeout);
-          RedisClient client = RedisClient.create(redisUri);
-          client.setOptions(
-              ClientOptions.builder()
-                  .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                  .timeoutOptions(TimeoutOptions.enabled(timeout))
-                  .build());
-          return RedisConnectionResource.open(client, true, timeout);
-        });
+        timeout ->
+            RedisConnectionResource.open(
+                RedisConnector.create(settings.commandTimeout(timeout).build()), true, timeout));
   }
 
   /**
    * Returns a builder of a cache that owns a Redis Cluster client, made from the URIs of one or
-   * more cluster nodes (the rest are discovered). The client refreshes its topology every 15
-   * seconds and on every adaptive trigger (at most once a second).
+   * more cluster nodes (the rest are discovered). The client follows the defaults of {@link
+   * RedisSettings}: it refreshes its topology every 15 seconds and on every adaptive trigger (at
+   * most once a second).
    *
    * @param seedUris node URIs such as {@code redis://10.0.0.1:7000}; not null or empty
    * @return a builder of a cache of {@code String} keys and values
@@ -218,42 +255,11 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    * @throws IllegalArgumentException if there are none, or one is not a valid Redis URI
    */
   public static Builder<String, String> clusterBuilder(List<String> seedUris) {
-    Objects.requireNonNull(seedUris, "seedUris must not be null");
-    if (seedUris.isEmpty()) {
-      throw new IllegalArgumentException("seedUris must not be empty");
-    }
-    List<RedisURI> uris = new ArrayList<>(seedUris.size());
-    for (String uri : seedUris) {
-      uris.add(parse(uri, "seedUris element"));
-    }
+    RedisSettings.Builder settings = RedisSettings.clusterBuilder(seedUris);
     return new Builder<>(
-        timeout -> {
-          uris.forEach(u -> u.setTimeout(timeout));
-          RedisClusterClient client = RedisClusterClient.create(uris);
-          client.setOptions(
-              ClusterClientOptions.builder()
-                  .topologyRefreshOptions(
-                      ClusterTopologyRefreshOptions.builder()
-                          .enablePeriodicRefresh(Duration.ofSeconds(15))
-                          .enableAllAdaptiveRefreshTriggers()
-                          .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
-                          .build())
-                  // not REJECT_COMMANDS: Lettuce connects to cluster nodes lazily and would reject
-                  // the first commands to every node; the command timeout bounds every wait
-                  .timeoutOptions(TimeoutOptions.enabled(timeout))
-                  .build());
-          return RedisConnectionResource.open(client, true, timeout);
-        });
-  }
-
-  private static RedisURI parse(String uri, String what) {
-    Objects.requireNonNull(uri, () -> what + " must not be null");
-    try {
-      return RedisURI.create(uri);
-    } catch (RuntimeException e) {
-      // the message may echo a password: do not repeat the URI itself
-      throw new IllegalArgumentException(what + " is not a valid Redis URI: " + e.getMessage(), e);
-    }
+        timeout ->
+            RedisConnectionResource.open(
+                RedisConnector.create(settings.commandTimeout(timeout).build()), true, timeout));
   }
 
   // ------------------------------------------------------------------------------ reads
@@ -297,7 +303,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   private @Nullable V loadAndFill(
       K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader) throws Exception {
-    long epoch = currentEpoch();
+    long stamp = stamps.stamp(key);
     long start = System.nanoTime();
     V value;
     try {
@@ -307,7 +313,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       throw t;
     }
     stats.recordLoadSuccess(System.nanoTime() - start);
-    fill(List.of(redisKey), Collections.singletonList(value), epoch).join();
+    fill(List.of(key), List.of(redisKey), Collections.singletonList(value), new long[] {stamp})
+        .join();
     return value;
   }
 
@@ -348,7 +355,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     if (missing.isEmpty()) {
       return result;
     }
-    long epoch = currentEpoch();
+    long[] loadStamps = stampsOf(missing.keySet());
     long start = System.nanoTime();
     Map<?, ? extends V> loaded;
     try {
@@ -364,7 +371,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       throw new CacheLoadException("cache '" + name + "': bulk load failed: " + e, e);
     }
     stats.recordLoadSuccess(System.nanoTime() - start);
-    fill(missing, loaded, result, epoch).join();
+    fill(missing, loaded, result, loadStamps).join();
     return result;
   }
 
@@ -417,9 +424,9 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     byte[] redisKey = layout.redisKey(key);
     byte[] stored = encodeOrThrow(key, value);
     Duration effective = ttl == null ? ttlPolicy.nextDefaultTtl() : ttlPolicy.applyJitter(ttl);
-    bumpEpoch();
+    invalidated(List.of(key));
     return redis
-        .setAllAsync(List.of(redisKey), List.of(stored), new long[] {millis(effective)})
+        .setAllAsync(List.of(redisKey), List.of(stored), new long[] {millis(effective)}, false)
         .thenApply(ok -> null);
   }
 
@@ -440,8 +447,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     if (size == 0) {
       return CompletableFuture.completedFuture(null);
     }
-    bumpEpoch();
-    return redis.setAllAsync(redisKeys, stored, ttls).thenApply(ok -> null);
+    invalidated(entries.keySet());
+    return redis.setAllAsync(redisKeys, stored, ttls, false).thenApply(ok -> null);
   }
 
   // ------------------------------------------------------------------------------ invalidation
@@ -472,10 +479,11 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   /**
    * {@inheritDoc}
    *
-   * <p>Walks the whole keyspace with SCAN (every master of a cluster) and UNLINKs the cache's keys
-   * in batches: the cost grows with the number of keys in the Redis database, not just in this
-   * cache, so this is an administrative operation, not one for a request path. Entries written
-   * while the scan runs may survive it.
+   * <p>Walks the whole keyspace with SCAN (every master of a cluster) and UNLINKs the keys of the
+   * cache's own sub-space ({@code <keyPrefix>:c:<name>:*}), and no other, in batches: the cost
+   * grows with the number of keys in the Redis database, not just in this cache, so this is an
+   * administrative operation, not one for a request path. Entries written while the scan runs may
+   * survive it.
    *
    * @throws InvalidationFailedException if Redis could not be reached during the scan (the entries
    *     deleted so far stay deleted)
@@ -487,7 +495,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   private CompletableFuture<Void> invalidateAsync(K key) {
     byte[] redisKey = layout.redisKey(requireKey(key));
-    bumpEpoch();
+    invalidated(List.of(key));
     return redis.unlinkAsync(redisKey);
   }
 
@@ -497,13 +505,18 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     byte[][] redisKeys = redisKeys(distinct);
-    bumpEpoch();
+    invalidated(distinct);
     return redis.unlinkAsync(redisKeys);
   }
 
   private CompletableFuture<Void> invalidateEverythingAsync() {
-    bumpEpoch();
-    return redis.unlinkMatchingAsync(layout.scanPattern());
+    fillLock.writeLock().lock();
+    try {
+      stamps.invalidatedAll();
+    } finally {
+      fillLock.writeLock().unlock();
+    }
+    return redis.unlinkMatchingAsync(layout.scanPattern(), layout::owns);
   }
 
   private static void await(CompletableFuture<Void> future) {
@@ -649,7 +662,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   /** Fills the entries of a bulk load: found values, and negative entries for the rest. */
   private CompletableFuture<Boolean> fill(
-      Map<K, byte[]> missing, Map<?, ? extends V> loaded, Map<K, V> result, long epoch) {
+      Map<K, byte[]> missing, Map<?, ? extends V> loaded, Map<K, V> result, long[] loadStamps) {
+    List<K> keys = new ArrayList<>(missing.size());
     List<byte[]> redisKeys = new ArrayList<>(missing.size());
     List<@Nullable V> values = new ArrayList<>(missing.size());
     for (Map.Entry<K, byte[]> entry : missing.entrySet()) {
@@ -657,19 +671,26 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       if (value != null) {
         result.put(entry.getKey(), value);
       }
+      keys.add(entry.getKey());
       redisKeys.add(entry.getValue());
       values.add(value);
     }
-    return fill(redisKeys, values, epoch);
+    return fill(keys, redisKeys, values, loadStamps);
   }
 
   /**
    * Writes loaded values (null for "absent": a negative entry when negative caching is on, nothing
-   * otherwise), unless a put or invalidation happened since the load started. Never fails.
+   * otherwise), unless a put or invalidation happened since the load started, and only to keys that
+   * are still absent ({@code SET NX}). Never fails.
    */
   private CompletableFuture<Boolean> fill(
-      List<byte[]> redisKeys, List<? extends @Nullable V> values, long epoch) {
+      List<K> cacheKeys,
+      List<byte[]> redisKeys,
+      List<? extends @Nullable V> values,
+      long[] loadStamps) {
     int size = redisKeys.size();
+    List<K> owners = new ArrayList<>(size);
+    long[] ownerStamps = new long[size];
     List<byte[]> keys = new ArrayList<>(size);
     List<byte[]> stored = new ArrayList<>(size);
     long[] ttls = new long[size];
@@ -691,39 +712,55 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
         ttl = millis(ttlPolicy.nextDefaultTtl());
       }
       ttls[keys.size()] = ttl;
+      ownerStamps[keys.size()] = loadStamps[i];
+      owners.add(cacheKeys.get(i));
       keys.add(redisKeys.get(i));
       stored.add(bytes);
     }
     if (keys.isEmpty()) {
       return CompletableFuture.completedFuture(true);
     }
-    epochLock.readLock().lock();
+    fillLock.readLock().lock();
     try {
-      if (epoch != writeEpoch) {
+      int kept = 0;
+      for (int i = 0; i < keys.size(); i++) {
+        if (stamps.unchanged(owners.get(i), ownerStamps[i])) {
+          keys.set(kept, keys.get(i));
+          stored.set(kept, stored.get(i));
+          ttls[kept] = ttls[i];
+          kept++;
+        }
+      }
+      if (kept == 0) {
         return CompletableFuture.completedFuture(false);
       }
-      return redis.setAllAsync(keys, stored, ttls);
+      // NX: a fill never overwrites what was written meanwhile (by another process), nor a key of
+      // another Redis type
+      return redis.setAllAsync(keys.subList(0, kept), stored.subList(0, kept), ttls, true);
     } finally {
-      epochLock.readLock().unlock();
+      fillLock.readLock().unlock();
     }
   }
 
-  private long currentEpoch() {
-    epochLock.readLock().lock();
+  /** Moves the stamps of keys about to be put or invalidated, so no older fill of them lands. */
+  private void invalidated(Iterable<? extends K> keys) {
+    fillLock.writeLock().lock();
     try {
-      return writeEpoch;
+      for (K key : keys) {
+        stamps.invalidated(key);
+      }
     } finally {
-      epochLock.readLock().unlock();
+      fillLock.writeLock().unlock();
     }
   }
 
-  private void bumpEpoch() {
-    epochLock.writeLock().lock();
-    try {
-      writeEpoch++;
-    } finally {
-      epochLock.writeLock().unlock();
+  private long[] stampsOf(Set<K> keys) {
+    long[] result = new long[keys.size()];
+    int i = 0;
+    for (K key : keys) {
+      result[i++] = stamps.stamp(key);
     }
+    return result;
   }
 
   /**
@@ -831,7 +868,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
         K key,
         byte[] redisKey,
         Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
-      long epoch = currentEpoch();
+      long stamp = stamps.stamp(key);
       long start = System.nanoTime();
       CompletionStage<? extends @Nullable V> stage;
       try {
@@ -849,7 +886,11 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
               return;
             }
             stats.recordLoadSuccess(System.nanoTime() - start);
-            fill(List.of(redisKey), Collections.singletonList(value), epoch)
+            fill(
+                    List.of(key),
+                    List.of(redisKey),
+                    Collections.singletonList(value),
+                    new long[] {stamp})
                 .whenComplete((ok, ignored) -> result.complete(value));
           });
       return result;
@@ -902,7 +943,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
         Map<K, V> result,
         Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
             loader) {
-      long epoch = currentEpoch();
+      long[] loadStamps = stampsOf(missing.keySet());
       long start = System.nanoTime();
       CompletionStage<? extends Map<? extends K, ? extends V>> stage;
       try {
@@ -926,7 +967,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
               return;
             }
             stats.recordLoadSuccess(System.nanoTime() - start);
-            fill(missing, loaded, result, epoch)
+            fill(missing, loaded, result, loadStamps)
                 .whenComplete((ok, ignored) -> done.complete(result));
           });
       return done;
@@ -980,7 +1021,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   /**
    * Builds a {@link RedisCache}. Not thread-safe; every setting is validated in {@link #build()}.
    *
-   * <p>Defaults: prefix {@code "strata"}, {@code String} keys ({@link KeyCodec#string()}) and
+   * <p>Defaults: key prefix {@code "strata"}, {@code String} keys ({@link KeyCodec#string()}) and
    * values ({@link ValueCodec#utf8()}), {@link TtlPolicy#eternal()}, values up to 1 MiB, a 500 ms
    * command timeout, and a circuit breaker that opens when half of the last 20 calls (at least 10)
    * failed and tries again after 5 seconds.
@@ -990,12 +1031,12 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   public static final class Builder<K, V> {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final int MAX_REDIS_VALUE_BYTES = 512 * 1024 * 1024;
 
     private final Connector connector;
     private @Nullable String name;
-    private String prefix = "strata";
+    private String keyPrefix = KeyNamespace.DEFAULT_KEY_PREFIX;
+    private KeyNamespace keys = KeyNamespace.defaults();
     private KeyCodec<K> keyCodec;
     private ValueCodec<V> valueCodec;
     private TtlPolicy ttlPolicy = TtlPolicy.eternal();
@@ -1022,7 +1063,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
      * Sets the cache's name: part of every key, and of metric tags and log messages. Required.
      *
      * @param name 1 to 100 of {@code A-Z a-z 0-9 . _ -}; no {@code :} (it separates the parts of a
-     *     key) and no braces (they would form a cluster hash tag)
+     *     key) and no braces (they would form a cluster hash tag). Any valid name is safe: a
+     *     cache's keys lie in its own sub-space, which no other component's key shares
      * @return this builder
      */
     public Builder<K, V> name(String name) {
@@ -1031,14 +1073,27 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     }
 
     /**
-     * Sets the first part of every key, shared by the caches of an application.
+     * Sets the first part of every key, shared by the Redis components of an application ({@link
+     * KeyNamespace}).
      *
-     * @param prefix 1 to 100 of {@code A-Z a-z 0-9 . _ -}; default {@code "strata"}
+     * @param keyPrefix 1 to 100 of {@code A-Z a-z 0-9 . _ : -}; default {@code "strata"}
      * @return this builder
      */
-    public Builder<K, V> prefix(String prefix) {
-      this.prefix = prefix;
+    public Builder<K, V> keyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
       return this;
+    }
+
+    /**
+     * Sets the first part of every key.
+     *
+     * @param prefix as for {@link #keyPrefix(String)}
+     * @return this builder
+     * @deprecated use {@link #keyPrefix(String)}, the name every Strata component uses
+     */
+    @Deprecated
+    public Builder<K, V> prefix(String prefix) {
+      return keyPrefix(prefix);
     }
 
     /**
@@ -1131,8 +1186,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       if (name == null) {
         throw new IllegalArgumentException("name must be set");
       }
-      requireName(name, "name");
-      requireName(Objects.requireNonNull(prefix, "prefix must not be null"), "prefix");
+      KeyNamespace.requireName(name, "name");
+      keys = KeyNamespace.of(keyPrefix);
       Objects.requireNonNull(keyCodec, "keyCodec must not be null");
       Objects.requireNonNull(valueCodec, "valueCodec must not be null");
       Objects.requireNonNull(ttlPolicy, "ttl must not be null");
@@ -1148,17 +1203,6 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
             "maxValueBytes must be in [3, " + MAX_REDIS_VALUE_BYTES + "] but was " + maxValueBytes);
       }
       return new RedisCache<>(this, connector.open(commandTimeout));
-    }
-
-    private static void requireName(String value, String field) {
-      if (!NAME.matcher(value).matches()) {
-        throw new IllegalArgumentException(
-            field
-                + " must be 1 to 100 of A-Z a-z 0-9 . _ - (no ':', braces, wildcards or spaces)"
-                + " but was '"
-                + value
-                + "'");
-      }
     }
   }
 }

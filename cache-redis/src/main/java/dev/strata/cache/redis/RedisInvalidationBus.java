@@ -3,9 +3,12 @@ package dev.strata.cache.redis;
 import dev.strata.cache.invalidation.InvalidationBus;
 import dev.strata.cache.invalidation.InvalidationEvent;
 import dev.strata.cache.redis.internal.InvalidationMessageCodec;
-import dev.strata.cache.redis.internal.LogThrottle;
+import dev.strata.redis.KeyNamespace;
+import dev.strata.redis.LogThrottle;
+import dev.strata.redis.RedisConnection;
+import dev.strata.redis.RedisConnector;
+import dev.strata.redis.RedisUris;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -34,11 +37,11 @@ import org.slf4j.LoggerFactory;
  * standalone Redis and against Redis Cluster (where a plain {@code PUBLISH} reaches the subscribers
  * of every node).
  *
- * <p><b>Channels.</b> Each cache has its own channel, {@code <channelPrefix><cacheName>} ({@code
- * strata:invalidation:users} by default), so a node receives only the events of the caches it
- * subscribed to. The bus opens two connections of its own: a pub/sub connection that holds the
- * subscriptions and a plain one for {@code PUBLISH}; {@link #close()} closes both. The client stays
- * the caller's.
+ * <p><b>Channels.</b> Each cache has its own channel, {@code <keyPrefix>:i:<cacheName>} ({@code
+ * strata:i:users} by default, see {@link KeyNamespace}), so a node receives only the events of the
+ * caches it subscribed to. The bus opens two connections of its own through a {@link
+ * RedisConnector}: a pub/sub connection that holds the subscriptions and a plain one for {@code
+ * PUBLISH}; {@link #close()} closes both. The client (or connector) stays the caller's.
  *
  * <p><b>Messages.</b> Events travel in a compact, versioned binary format (magic byte, format
  * version, flags, origin node id, cache name, keys; every length checked). An event with more keys
@@ -53,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * {@link #subscribe} gave up waiting), events may have been missed, so it calls {@link
  * Subscriber#onGap()} on that channel's subscribers (a two-level cache then clears its L1) and
  * counts a gap. Events published while the publishing connection is down are queued by Lettuce and
- * sent when it is back.
+ * sent when it is back, as far as the connection policy allows: on a client made from {@link
+ * dev.strata.redis.RedisSettings} they fail at once (or when the bounded request queue is full) and
+ * are counted as publish failures and by {@link RedisConnector#rejectedCommands()}.
  *
  * <p><b>Threads.</b> Thread-safe. Subscribers are called on a Lettuce I/O thread and must not
  * block; an exception thrown by a subscriber is logged (rate-limited) and does not reach other
@@ -65,8 +70,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisInvalidationBus implements InvalidationBus {
 
-  /** The default channel prefix. */
-  public static final String DEFAULT_CHANNEL_PREFIX = "strata:invalidation:";
+  /** The default channel prefix: the invalidation channels of the default key prefix. */
+  public static final String DEFAULT_CHANNEL_PREFIX =
+      KeyNamespace.defaults().invalidationChannelPrefix();
 
   /** The default largest message, in bytes. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -80,12 +86,13 @@ public final class RedisInvalidationBus implements InvalidationBus {
   private final Duration subscribeTimeout;
   private final InvalidationMessageCodec codec;
   private final StatefulRedisPubSubConnection<String, byte[]> pubSub;
-  private final StatefulConnection<String, byte[]> publishConnection;
+  private final RedisConnection<String, byte[]> publishConnection;
   private final RedisClusterAsyncCommands<String, byte[]> publisher;
+  private final RedisConnector connector;
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
   private final Object subscriptionLock = new Object();
-  private final LogThrottle malformedLog = new LogThrottle(10, TimeUnit.SECONDS);
-  private final LogThrottle failureLog = new LogThrottle(10, TimeUnit.SECONDS);
+  private final LogThrottle malformedLog = new LogThrottle(Duration.ofSeconds(10));
+  private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
   private final LongAdder sent = new LongAdder();
   private final LongAdder received = new LongAdder();
   private final LongAdder droppedMalformed = new LongAdder();
@@ -101,7 +108,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
     this.codec = new InvalidationMessageCodec(builder.maxMessageBytes);
     this.pubSub = connections.pubSub;
     this.publishConnection = connections.publish;
-    this.publisher = connections.publisher;
+    this.publisher = connections.publish.async();
+    this.connector = builder.connector;
     this.pubSub.addListener(new Listener());
   }
 
@@ -112,18 +120,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
    * @return a new builder
    */
   public static Builder builder(RedisClient client) {
-    return new Builder(
-        () -> {
-          StatefulRedisPubSubConnection<String, byte[]> pubSub = client.connectPubSub(CODEC);
-          try {
-            var publish = client.connect(CODEC);
-            return new Connections(pubSub, publish, publish.async());
-          } catch (RuntimeException e) {
-            pubSub.close();
-            throw e;
-          }
-        },
-        client);
+    Objects.requireNonNull(client, "client must not be null");
+    return new Builder(RedisConnector.of(client));
   }
 
   /**
@@ -133,18 +131,30 @@ public final class RedisInvalidationBus implements InvalidationBus {
    * @return a new builder
    */
   public static Builder builder(RedisClusterClient client) {
-    return new Builder(
-        () -> {
-          StatefulRedisPubSubConnection<String, byte[]> pubSub = client.connectPubSub(CODEC);
-          try {
-            var publish = client.connect(CODEC);
-            return new Connections(pubSub, publish, publish.async());
-          } catch (RuntimeException e) {
-            pubSub.close();
-            throw e;
-          }
-        },
-        client);
+    Objects.requireNonNull(client, "client must not be null");
+    return new Builder(RedisConnector.of(client));
+  }
+
+  /**
+   * Returns a builder for a bus on a connector (standalone or cluster) that the caller owns and may
+   * share with other components. Its rejected publishes are counted by the connector.
+   *
+   * @param connector the connector to open the bus's connections with; stays the caller's
+   * @return a new builder
+   */
+  public static Builder builder(RedisConnector connector) {
+    Objects.requireNonNull(connector, "connector must not be null");
+    return new Builder(connector);
+  }
+
+  private static Connections connect(RedisConnector connector) {
+    StatefulRedisPubSubConnection<String, byte[]> pubSub = connector.connectPubSub(CODEC);
+    try {
+      return new Connections(pubSub, connector.connect(CODEC));
+    } catch (RuntimeException e) {
+      pubSub.close();
+      throw e;
+    }
   }
 
   @Override
@@ -187,12 +197,14 @@ public final class RedisInvalidationBus implements InvalidationBus {
               (receivers, error) -> {
                 if (error != null) {
                   publishFailures.increment();
+                  connector.countIfRejected(error);
                   if (failureLog.permit()) {
                     log.warn(
-                        "Could not publish an invalidation on {} ({} similar failures not logged)",
+                        "Could not publish an invalidation on {} ({} similar failures not logged):"
+                            + " {}",
                         channel,
                         failureLog.takeSuppressed(),
-                        error);
+                        RedisUris.describe(error));
                   }
                 }
               });
@@ -447,27 +459,20 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
   private record Connections(
       StatefulRedisPubSubConnection<String, byte[]> pubSub,
-      StatefulConnection<String, byte[]> publish,
-      RedisClusterAsyncCommands<String, byte[]> publisher) {}
-
-  @FunctionalInterface
-  private interface Connector {
-    Connections connect();
-  }
+      RedisConnection<String, byte[]> publish) {}
 
   /**
    * Builds a {@link RedisInvalidationBus}. Not thread-safe; validated in {@link #build()}, which
    * also opens the connections.
    */
   public static final class Builder {
-    private final Connector connector;
+    private final RedisConnector connector;
     private @Nullable String nodeId;
     private String channelPrefix = DEFAULT_CHANNEL_PREFIX;
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private Duration subscribeTimeout = Duration.ofSeconds(5);
 
-    private Builder(Connector connector, Object client) {
-      Objects.requireNonNull(client, "client must not be null");
+    private Builder(RedisConnector connector) {
       this.connector = connector;
     }
 
@@ -484,9 +489,24 @@ public final class RedisInvalidationBus implements InvalidationBus {
     }
 
     /**
-     * Sets the prefix of channel names; the channel of a cache is the prefix plus the cache name.
+     * Sets the application's key prefix: the channel of a cache is then {@code
+     * <keyPrefix>:i:<cacheName>} ({@link KeyNamespace#invalidationChannel}).
      *
-     * @param channelPrefix any string, possibly empty; defaults to {@value #DEFAULT_CHANNEL_PREFIX}
+     * @param keyPrefix 1 to 100 of {@code A-Z a-z 0-9 . _ : -}; defaults to {@code strata}
+     * @return this builder
+     * @throws IllegalArgumentException naming {@code keyPrefix} and its value if it is invalid
+     */
+    public Builder keyPrefix(String keyPrefix) {
+      this.channelPrefix = KeyNamespace.of(keyPrefix).invalidationChannelPrefix();
+      return this;
+    }
+
+    /**
+     * Sets the prefix of channel names verbatim; the channel of a cache is the prefix plus the
+     * cache name. Prefer {@link #keyPrefix(String)}, which keeps the channels in the layout of
+     * {@link KeyNamespace}.
+     *
+     * @param channelPrefix any string, possibly empty; defaults to {@code strata:i:}
      * @return this builder
      */
     public Builder channelPrefix(String channelPrefix) {
@@ -545,7 +565,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
         throw new IllegalArgumentException(
             "subscribeTimeout must be positive but was " + subscribeTimeout);
       }
-      return new RedisInvalidationBus(this, connector.connect());
+      return new RedisInvalidationBus(this, connect(connector));
     }
   }
 }

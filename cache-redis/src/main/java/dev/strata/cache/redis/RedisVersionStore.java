@@ -1,21 +1,23 @@
 package dev.strata.cache.redis;
 
 import dev.strata.cache.invalidation.VersionStore;
-import dev.strata.cache.redis.internal.LogThrottle;
 import dev.strata.cache.spi.SingleFlight;
+import dev.strata.redis.KeyNamespace;
+import dev.strata.redis.LogThrottle;
+import dev.strata.redis.RedisConnection;
+import dev.strata.redis.RedisConnector;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * therefore visible here within {@code localTtl}; a bump by this node is visible here at once.
  * Redis is the authority: if it loses its counters (a restart without persistence), versions start
  * again from 0 and every node follows within {@code localTtl}. The counter of id {@code x} is the
- * Redis key {@code <keyPrefix>x} ({@code strata:version:x} by default).
+ * Redis key {@code <keyPrefix>:v:x} ({@code strata:v:x} by default), in the version store's own
+ * sub-space of the {@link KeyNamespace}.
  *
  * <p><b>Failures.</b> Commands time out after {@code commandTimeout}. If Redis cannot be read
  * (down, slow, or the stored counter is not a non-negative integer) {@link #version(String)} does
@@ -51,12 +54,12 @@ import org.slf4j.LoggerFactory;
  * invalidation must not pass silently.
  *
  * <p>Thread-safe. Concurrent refreshes of one id make one {@code GET}. {@link #close()} closes the
- * store's connection; the client stays the caller's.
+ * store's connection; the client (or connector) stays the caller's.
  */
 public final class RedisVersionStore implements VersionStore, AutoCloseable {
 
-  /** The default prefix of counter keys. */
-  public static final String DEFAULT_KEY_PREFIX = "strata:version:";
+  /** The default key prefix of the application ({@link KeyNamespace#DEFAULT_KEY_PREFIX}). */
+  public static final String DEFAULT_KEY_PREFIX = KeyNamespace.DEFAULT_KEY_PREFIX;
 
   /** The default time a version read from Redis is trusted locally. */
   public static final Duration DEFAULT_LOCAL_TTL = Duration.ofSeconds(1);
@@ -72,12 +75,12 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
   private final String keyPrefix;
   private final long localTtlNanos;
   private final int maxLocalVersions;
-  private final StatefulConnection<String, String> connection;
+  private final RedisConnection<String, String> connection;
   private final RedisClusterCommands<String, String> commands;
   private final Map<String, Known> known = new ConcurrentHashMap<>();
   private final SingleFlight<String, Long> refreshes = new SingleFlight<>();
   private final LongAdder failures = new LongAdder();
-  private final LogThrottle failureLog = new LogThrottle(10, TimeUnit.SECONDS);
+  private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
 
   /**
    * A version, when it was asked for (System.nanoTime when the command was sent) and until when it
@@ -85,13 +88,12 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
    */
   private record Known(long version, long observedAtNanos, long freshUntilNanos) {}
 
-  private RedisVersionStore(Builder builder, Opened opened) {
-    this.keyPrefix = builder.keyPrefix;
+  private RedisVersionStore(Builder builder, RedisConnection<String, String> connection) {
+    this.keyPrefix = KeyNamespace.of(builder.keyPrefix).versionKeyPrefix();
     this.localTtlNanos = builder.localTtl.toNanos();
     this.maxLocalVersions = builder.maxLocalVersions;
-    this.connection = opened.connection();
-    this.commands = opened.commands();
-    this.connection.setTimeout(builder.commandTimeout);
+    this.connection = connection;
+    this.commands = connection.sync();
   }
 
   /**
@@ -102,11 +104,7 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
    */
   public static Builder builder(RedisClient client) {
     Objects.requireNonNull(client, "client must not be null");
-    return new Builder(
-        () -> {
-          var connection = client.connect();
-          return new Opened(connection, connection.sync());
-        });
+    return new Builder(timeout -> RedisConnector.of(client).connect(StringCodec.UTF8, timeout));
   }
 
   /**
@@ -117,11 +115,18 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
    */
   public static Builder builder(RedisClusterClient client) {
     Objects.requireNonNull(client, "client must not be null");
-    return new Builder(
-        () -> {
-          var connection = client.connect();
-          return new Opened(connection, connection.sync());
-        });
+    return new Builder(timeout -> RedisConnector.of(client).connect(StringCodec.UTF8, timeout));
+  }
+
+  /**
+   * Returns a builder for a store on a connector the caller owns (standalone or cluster).
+   *
+   * @param connector the connector to open the store's connection with; stays the caller's
+   * @return a new builder
+   */
+  public static Builder builder(RedisConnector connector) {
+    Objects.requireNonNull(connector, "connector must not be null");
+    return new Builder(timeout -> connector.connect(StringCodec.UTF8, timeout));
   }
 
   /**
@@ -178,7 +183,7 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
    * Returns the Redis key that holds the counter of an id.
    *
    * @param id the counter's id
-   * @return {@code keyPrefix + id}
+   * @return {@code <keyPrefix>:v:<id>}
    */
   public String redisKey(String id) {
     return keyPrefix + Objects.requireNonNull(id, "id must not be null");
@@ -276,29 +281,26 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
     return candidate;
   }
 
-  private record Opened(
-      StatefulConnection<String, String> connection,
-      RedisClusterCommands<String, String> commands) {}
-
   /**
    * Builds a {@link RedisVersionStore}. Not thread-safe; validated in {@link #build()}, which also
    * opens the connection.
    */
   public static final class Builder {
-    private final Supplier<Opened> opener;
+    private final Function<Duration, RedisConnection<String, String>> opener;
     private String keyPrefix = DEFAULT_KEY_PREFIX;
     private Duration localTtl = DEFAULT_LOCAL_TTL;
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private int maxLocalVersions = 100_000;
 
-    private Builder(Supplier<Opened> opener) {
+    private Builder(Function<Duration, RedisConnection<String, String>> opener) {
       this.opener = opener;
     }
 
     /**
-     * Sets the prefix of the Redis keys that hold the counters.
+     * Sets the application's key prefix; the counters live under {@code <keyPrefix>:v:}.
      *
-     * @param keyPrefix any string, possibly empty; defaults to {@value #DEFAULT_KEY_PREFIX}
+     * @param keyPrefix 1 to 100 of {@code A-Z a-z 0-9 . _ : -}; defaults to {@value
+     *     #DEFAULT_KEY_PREFIX}
      * @return this builder
      */
     public Builder keyPrefix(String keyPrefix) {
@@ -349,7 +351,7 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
      * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached
      */
     public RedisVersionStore build() {
-      Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+      KeyNamespace.of(keyPrefix);
       Objects.requireNonNull(localTtl, "localTtl must not be null");
       if (localTtl.isNegative()) {
         throw new IllegalArgumentException("localTtl must be zero or positive but was " + localTtl);
@@ -363,7 +365,7 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
         throw new IllegalArgumentException(
             "maxLocalVersions must be positive but was " + maxLocalVersions);
       }
-      return new RedisVersionStore(this, opener.get());
+      return new RedisVersionStore(this, opener.apply(commandTimeout));
     }
   }
 }

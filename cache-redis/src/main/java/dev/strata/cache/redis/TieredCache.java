@@ -7,9 +7,9 @@ import dev.strata.cache.CacheStats;
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.invalidation.InvalidationBus;
 import dev.strata.cache.invalidation.InvalidationEvent;
-import dev.strata.cache.redis.internal.InvalidationEpochs;
-import dev.strata.cache.redis.internal.LogThrottle;
+import dev.strata.cache.spi.InvalidationStamps;
 import dev.strata.cache.spi.SingleFlight;
+import dev.strata.redis.LogThrottle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -84,8 +83,8 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   private final KeyCodec<K> keyCodec;
   private final Duration l1Ttl;
   private final SingleFlight<K, V> flight = new SingleFlight<>();
-  private final InvalidationEpochs epochs = new InvalidationEpochs();
-  private final LogThrottle badKeyLog = new LogThrottle(10, TimeUnit.SECONDS);
+  private final InvalidationStamps invalidations = new InvalidationStamps();
+  private final LogThrottle badKeyLog = new LogThrottle(Duration.ofSeconds(10));
   private final AsyncView asyncView = new AsyncView();
   private final InvalidationBus.Subscription subscription;
 
@@ -123,7 +122,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     if (value != null) {
       return value;
     }
-    long stamp = epochs.stamp(key);
+    long stamp = invalidations.stamp(key);
     value = l2.getIfPresent(key);
     if (value != null) {
       fillL1(key, value, stamp);
@@ -141,7 +140,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     return flight.load(
         key,
         k -> {
-          long stamp = epochs.stamp(k);
+          long stamp = invalidations.stamp(k);
           V loaded = l2.get(k, loader);
           if (loaded != null) {
             fillL1(k, loaded, stamp);
@@ -312,11 +311,11 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   }
 
   private void fillL1(K key, V value, long stamp) {
-    if (!epochs.unchanged(key, stamp)) {
+    if (!invalidations.unchanged(key, stamp)) {
       return;
     }
     l1.put(key, value, l1Ttl);
-    if (!epochs.unchanged(key, stamp)) {
+    if (!invalidations.unchanged(key, stamp)) {
       // An invalidation overtook the fetch between the check and the put; undo the put.
       l1.invalidate(key);
     }
@@ -334,7 +333,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   private Map<K, Long> stamps(Set<K> keys) {
     Map<K, Long> stamps = new HashMap<>(Math.max(4, keys.size() * 2));
     for (K key : keys) {
-      stamps.put(key, epochs.stamp(key));
+      stamps.put(key, invalidations.stamp(key));
     }
     return stamps;
   }
@@ -354,12 +353,12 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   }
 
   private void dropLocal(K key) {
-    epochs.invalidated(key);
+    invalidations.invalidated(key);
     l1.invalidate(key);
   }
 
   private void clearL1() {
-    epochs.invalidatedAll();
+    invalidations.invalidatedAll();
     l1.invalidateAll();
   }
 
@@ -434,7 +433,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
       if (value != null) {
         return CompletableFuture.completedFuture(value);
       }
-      long stamp = epochs.stamp(key);
+      long stamp = invalidations.stamp(key);
       return l2.async()
           .getIfPresent(key)
           .thenApply(
@@ -457,7 +456,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
       return flight.loadAsync(
           key,
           k -> {
-            long stamp = epochs.stamp(k);
+            long stamp = invalidations.stamp(k);
             return l2.async()
                 .get(k, loader)
                 .thenApply(

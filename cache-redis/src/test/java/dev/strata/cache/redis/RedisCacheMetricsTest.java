@@ -28,7 +28,7 @@ class RedisCacheMetricsTest {
       cache.put("a", "1");
       cache.getIfPresent("a");
       cache.get("b", k -> "2");
-      redis.command("SET", "strata:metered:bad", "junk");
+      redis.command("SET", "strata:c:metered:bad", "junk");
       cache.getIfPresent("bad");
       redis.kill();
       cache.getIfPresent("a");

@@ -17,6 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -56,7 +59,7 @@ class RedisCacheTest {
     this.redis = redis;
     cache =
         RedisCache.builder(client)
-            .prefix("app")
+            .keyPrefix("app")
             .name("users")
             .commandTimeout(Duration.ofSeconds(2))
             .build();
@@ -83,8 +86,8 @@ class RedisCacheTest {
 
     assertThat(redisCommands.keys("*"))
         .extracting(k -> new String(k, StandardCharsets.UTF_8))
-        .containsExactly("app:users:42");
-    byte[] stored = stored("app:users:42");
+        .containsExactly("app:c:users:42");
+    byte[] stored = stored("app:c:users:42");
     assertThat(stored[0]).isEqualTo((byte) 0xF9);
     assertThat(stored[1]).isEqualTo((byte) 'V');
     assertThat(new String(stored, 2, stored.length - 2, StandardCharsets.UTF_8)).isEqualTo("alice");
@@ -98,8 +101,8 @@ class RedisCacheTest {
       byId.put(7L, "seven");
       text.put("grüße", "hello");
 
-      assertThat(stored("strata:ids:7")).isNotNull();
-      assertThat(stored("strata:text:grüße")).isNotNull();
+      assertThat(stored("strata:c:ids:7")).isNotNull();
+      assertThat(stored("strata:c:text:grüße")).isNotNull();
       assertThat(byId.getIfPresent(7L)).isEqualTo("seven");
       assertThat(text.getIfPresent("grüße")).isEqualTo("hello");
     }
@@ -122,7 +125,7 @@ class RedisCacheTest {
       assertThat(binary.getIfPresent("empty")).isEmpty();
       assertThat(binary.getAllPresent(List.of("a", "empty", "absent")))
           .containsOnlyKeys("a", "empty");
-      assertThat(stored("strata:binary:absent")).containsExactly((byte) 0xF9, 'N');
+      assertThat(stored("strata:c:binary:absent")).containsExactly((byte) 0xF9, 'N');
     }
   }
 
@@ -138,7 +141,7 @@ class RedisCacheTest {
       users.put(1L, alice);
 
       assertThat(users.getIfPresent(1L)).isEqualTo(alice);
-      byte[] stored = stored("strata:json-users:1");
+      byte[] stored = stored("strata:c:json-users:1");
       assertThat(new String(stored, 2, stored.length - 2, StandardCharsets.UTF_8))
           .isEqualTo("{\"id\":1,\"name\":\"alice\",\"roles\":[\"admin\"]}");
     }
@@ -153,20 +156,20 @@ class RedisCacheTest {
       ttl.put("k", "v");
       cache.put("eternal", "v");
 
-      assertThat(redisCommands.pttl(bytes("strata:ttl:k")))
+      assertThat(redisCommands.pttl(bytes("strata:c:ttl:k")))
           .isBetween(Duration.ofMinutes(4).toMillis(), Duration.ofMinutes(5).toMillis());
-      assertThat(redisCommands.pttl(bytes("app:users:eternal"))).isEqualTo(-1L);
+      assertThat(redisCommands.pttl(bytes("app:c:users:eternal"))).isEqualTo(-1L);
     }
   }
 
   @Test
   void putWithoutTtlClearsAnEarlierPerEntryTtl() {
     cache.put("k", "v1", Duration.ofMinutes(1));
-    assertThat(redisCommands.pttl(bytes("app:users:k"))).isPositive();
+    assertThat(redisCommands.pttl(bytes("app:c:users:k"))).isPositive();
 
     cache.put("k", "v2");
 
-    assertThat(redisCommands.pttl(bytes("app:users:k"))).isEqualTo(-1L);
+    assertThat(redisCommands.pttl(bytes("app:c:users:k"))).isEqualTo(-1L);
   }
 
   @Test
@@ -183,7 +186,7 @@ class RedisCacheTest {
 
       Set<Long> ttls =
           entries.keySet().stream()
-              .map(k -> redisCommands.pttl(bytes("strata:jitter:" + k)))
+              .map(k -> redisCommands.pttl(bytes("strata:c:jitter:" + k)))
               .collect(Collectors.toSet());
       assertThat(ttls)
           .allSatisfy(t -> assertThat(t).isBetween(ttl.toMillis() / 2 - 5_000, ttl.toMillis()));
@@ -206,7 +209,7 @@ class RedisCacheTest {
             .build()) {
       assertThat(negative.get("missing", k -> null)).isNull();
 
-      assertThat(redisCommands.pttl(bytes("strata:negative:missing")))
+      assertThat(redisCommands.pttl(bytes("strata:c:negative:missing")))
           .isBetween(1L, Duration.ofSeconds(30).toMillis());
     }
   }
@@ -255,18 +258,78 @@ class RedisCacheTest {
     assertThat(cache.getIfPresent("c")).isEqualTo("3");
   }
 
+  // ---------------------------------------------------------------- fills racing with writes
+
+  /** Starts {@code cache.get(key)} whose loader blocks until the returned latch is released. */
+  private CompletableFuture<String> blockedLoad(String key, CountDownLatch release)
+      throws Exception {
+    CountDownLatch loading = new CountDownLatch(1);
+    CompletableFuture<String> load =
+        CompletableFuture.supplyAsync(
+            () ->
+                cache.get(
+                    key,
+                    k -> {
+                      loading.countDown();
+                      release.await();
+                      return "loaded";
+                    }));
+    assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+    return load;
+  }
+
+  @Test
+  void writesOfOtherKeysDuringALoadDoNotDiscardItsFill() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    var load = blockedLoad("a", release);
+
+    cache.put("b", "other");
+    cache.putAll(Map.of("c", "3", "d", "4"));
+    cache.invalidate("e");
+    cache.invalidateAll(List.of("f", "g"));
+    release.countDown();
+
+    assertThat(load.get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
+    assertThat(cache.getIfPresent("a")).isEqualTo("loaded");
+  }
+
+  @Test
+  void aPutOrInvalidationOfTheKeyDuringALoadStillWinsOverItsFill() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    var load = blockedLoad("a", release);
+    cache.put("a", "put");
+    release.countDown();
+    assertThat(load.get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
+    assertThat(cache.getIfPresent("a")).isEqualTo("put");
+
+    CountDownLatch again = new CountDownLatch(1);
+    cache.invalidate("a");
+    var second = blockedLoad("a", again);
+    cache.invalidate("a");
+    again.countDown();
+    assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
+    assertThat(cache.getIfPresent("a")).isNull();
+
+    CountDownLatch third = new CountDownLatch(1);
+    var everything = blockedLoad("a", third);
+    cache.invalidateAll();
+    third.countDown();
+    assertThat(everything.get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
+    assertThat(cache.getIfPresent("a")).isNull();
+  }
+
   // ---------------------------------------------------------------- corrupt and foreign data
 
   @Test
   void bytesWithoutTheHeaderAreACountedMissAndTheKeyIsDeleted() {
-    redisCommands.set(bytes("app:users:foreign"), bytes("written by someone else"));
+    redisCommands.set(bytes("app:c:users:foreign"), bytes("written by someone else"));
 
     assertThat(cache.getIfPresent("foreign")).isNull();
 
     assertThat(cache.redisStats().corruptValues()).isEqualTo(1);
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> redisCommands.exists(bytes("app:users:foreign")) == 0);
+        .until(() -> redisCommands.exists(bytes("app:c:users:foreign")) == 0);
   }
 
   @Test
@@ -278,7 +341,7 @@ class RedisCacheTest {
             .valueCodec(JsonValueCodec.of(User.class))
             .build()) {
       byte[] garbage = {(byte) 0xF9, 'V', '{', '"', 'i', 'd', '"', ':'};
-      redisCommands.set(bytes("strata:corrupt-json:5"), garbage);
+      redisCommands.set(bytes("strata:c:corrupt-json:5"), garbage);
       User loaded = new User(5, "eve", List.of());
 
       assertThat(users.get(5L, id -> loaded)).isEqualTo(loaded);
@@ -291,23 +354,25 @@ class RedisCacheTest {
   @Test
   void corruptBytesInABulkGetAreMissesAndTheOtherKeysAreFound() {
     cache.put("good", "1");
-    redisCommands.set(bytes("app:users:bad"), new byte[] {(byte) 0xF9, 'X', 1, 2});
+    redisCommands.set(bytes("app:c:users:bad"), new byte[] {(byte) 0xF9, 'X', 1, 2});
 
     assertThat(cache.getAllPresent(List.of("good", "bad"))).isEqualTo(Map.of("good", "1"));
     assertThat(cache.redisStats().corruptValues()).isEqualTo(1);
   }
 
   @Test
-  void aKeyOfAnotherRedisTypeIsACountedMissAndIsDeleted() {
-    redisCommands.hset(bytes("app:users:hash"), bytes("field"), bytes("value"));
+  void aKeyOfAnotherRedisTypeIsACountedMissAndIsLeftInPlace() {
+    redisCommands.hset(bytes("app:c:users:hash"), bytes("field"), bytes("value"));
 
     assertThat(cache.getIfPresent("hash")).isNull();
     assertThat(cache.get("hash", k -> "loaded")).isEqualTo("loaded");
+    assertThat(cache.getAll(List.of("hash"), k -> "bulk")).containsEntry("hash", "bulk");
+    assertThat(cache.async().getIfPresent("hash").toCompletableFuture().join()).isNull();
 
-    assertThat(cache.redisStats().corruptValues()).isPositive();
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> "loaded".equals(cache.getIfPresent("hash")));
+    assertThat(cache.redisStats().corruptValues()).isEqualTo(3);
+    // neither deleted nor overwritten by the fills
+    assertThat(redisCommands.hget(bytes("app:c:users:hash"), bytes("field")))
+        .isEqualTo(bytes("value"));
   }
 
   // ---------------------------------------------------------------- limits and bad input
@@ -364,7 +429,7 @@ class RedisCacheTest {
           .hasMessageContaining("cannot encode v");
       assertThat(broken.get("loaded", k -> "v")).isEqualTo("v");
 
-      assertThat(redisCommands.keys("strata:broken:*")).isEmpty();
+      assertThat(redisCommands.keys("strata:c:broken:*")).isEmpty();
     }
   }
 
@@ -379,8 +444,8 @@ class RedisCacheTest {
         .hasMessageContaining("'a:b'");
     assertThatThrownBy(() -> RedisCache.builder(client).name("{users}").build())
         .hasMessageContaining("'{users}'");
-    assertThatThrownBy(() -> RedisCache.builder(client).name("x").prefix("a*").build())
-        .hasMessageContaining("prefix")
+    assertThatThrownBy(() -> RedisCache.builder(client).name("x").keyPrefix("a*").build())
+        .hasMessageContaining("keyPrefix")
         .hasMessageContaining("'a*'");
     assertThatThrownBy(() -> RedisCache.builder(client).name("x").maxValueBytes(0).build())
         .hasMessage("maxValueBytes must be in [3, 536870912] but was 0");
@@ -404,7 +469,7 @@ class RedisCacheTest {
       fromUri.put("k", "v");
 
       assertThat(fromUri.getIfPresent("k")).isEqualTo("v");
-      assertThat(redisCommands.exists(bytes("strata:owned:k"))).isZero();
+      assertThat(redisCommands.exists(bytes("strata:c:owned:k"))).isZero();
       assertThat((String) redis.command("INFO", "keyspace")).contains("db3:keys=1");
     } finally {
       redis.command("ACL", "DELUSER", "cacheuser");
@@ -444,6 +509,6 @@ class RedisCacheTest {
         .isInstanceOf(InvalidationFailedException.class);
     assertThat(closed.redisStats().degradedReads()).isEqualTo(4);
     assertThat(closed.redisStats().skippedWrites()).isEqualTo(2);
-    assertThat(stored("strata:closed:k")).endsWith(bytes("v"));
+    assertThat(stored("strata:c:closed:k")).endsWith(bytes("v"));
   }
 }

@@ -96,7 +96,7 @@ class RedisClusterCacheTest extends CacheContractTest {
 
   private Set<RedisClusterNode> mastersOf(String cacheName, Set<String> keys) {
     return keys.stream()
-        .map(k -> cluster.nodeForSlot(RedisCluster.slotOf("strata:" + cacheName + ":" + k)))
+        .map(k -> cluster.nodeForSlot(RedisCluster.slotOf("strata:c:" + cacheName + ":" + k)))
         .collect(Collectors.toSet());
   }
 
@@ -150,7 +150,7 @@ class RedisClusterCacheTest extends CacheContractTest {
     try (RedisCache<String, String> cache = ownedCache("migrating")) {
       Map<String, String> entries = entries(20);
       cache.putAll(entries);
-      int slot = RedisCluster.slotOf("strata:migrating:key-0");
+      int slot = RedisCluster.slotOf("strata:c:migrating:key-0");
       RedisClusterNode from = cluster.nodeForSlot(slot);
       RedisClusterNode to =
           cluster.masters().stream().filter(m -> !m.equals(from)).findFirst().orElseThrow();

@@ -48,7 +48,7 @@ class RedisVersionStoreTest {
 
   @Test
   void countersLiveInRedisUnderThePrefix() {
-    RedisVersionStore store = build(store().keyPrefix("app:v:"));
+    RedisVersionStore store = build(store().keyPrefix("app"));
 
     store.bump("users");
     store.bump("users");

@@ -1,14 +1,15 @@
 package dev.strata.health.check;
 
-import dev.strata.health.CheckResult;
 import dev.strata.health.HealthCheck;
+import dev.strata.health.CheckResult;
 import dev.strata.health.internal.Durations;
 import dev.strata.health.internal.Latency;
-import io.lettuce.core.ClientOptions;
+import dev.strata.redis.RedisConnection;
+import dev.strata.redis.RedisConnector;
+import dev.strata.redis.RedisSettings;
+import dev.strata.redis.RedisUris;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
@@ -25,37 +26,39 @@ import org.jspecify.annotations.Nullable;
  * UP when Redis answers {@code PING} with {@code PONG} within a timeout (Lettuce). Details: {@code
  * latencyMillis}. A timeout or connection failure is DOWN.
  *
- * <p>Three ways to create it: {@link #of(StatefulRedisConnection, Duration)} pings on the
+ * <p>Four ways to create it: {@link #of(StatefulRedisConnection, Duration)} pings on the
  * application's own connection (recommended: it checks what the application uses); {@link
- * #of(RedisClient, Duration)} opens one connection from the application's client on first use and
- * keeps it; {@link #of(String, Duration)} creates and owns a client for a URI. {@link #close()}
- * closes only what the check created.
+ * #of(RedisConnector, Duration)} and {@link #of(RedisClient, Duration)} open one connection from
+ * the application's connector or client on first use and keep it; {@link #of(String, Duration)}
+ * creates and owns a client for a URI under the connection policy of {@link RedisSettings}. {@link
+ * #close()} closes only what the check created. No message of the check, and not its {@link
+ * #toString()}, shows a password given in a URI.
  *
- * <p>This class is the only one that refers to Lettuce, so the optional Lettuce dependency is
- * needed only when it is used. Thread-safe.
+ * <p>This class is the only one that refers to Lettuce and strata-redis, so those optional
+ * dependencies are needed only when it is used. Thread-safe.
  */
 public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
 
-  private final @Nullable RedisClient client;
-  private final @Nullable RedisURI uri;
-  private final boolean ownsClient;
+  private final @Nullable RedisConnector connector;
+  private final boolean ownsConnector;
   private final Duration timeout;
+  private final String description;
   private final Object lock = new Object();
-  private @Nullable CompletableFuture<StatefulRedisConnection<String, String>> ownConnection;
+  private @Nullable CompletableFuture<RedisConnection<String, String>> ownConnection;
   private final @Nullable StatefulRedisConnection<?, ?> givenConnection;
   private boolean closed;
 
   private RedisHealthCheck(
-      @Nullable RedisClient client,
-      @Nullable RedisURI uri,
-      boolean ownsClient,
+      @Nullable RedisConnector connector,
+      boolean ownsConnector,
       @Nullable StatefulRedisConnection<?, ?> connection,
-      Duration timeout) {
-    this.client = client;
-    this.uri = uri;
-    this.ownsClient = ownsClient;
+      Duration timeout,
+      String description) {
+    this.connector = connector;
+    this.ownsConnector = ownsConnector;
     this.givenConnection = connection;
     this.timeout = timeout;
+    this.description = description;
   }
 
   /**
@@ -69,7 +72,7 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
   public static RedisHealthCheck of(StatefulRedisConnection<?, ?> connection, Duration timeout) {
     Objects.requireNonNull(connection, "connection");
     Durations.requirePositive("timeout", timeout);
-    return new RedisHealthCheck(null, null, false, connection, timeout);
+    return new RedisHealthCheck(null, false, connection, timeout, "connection");
   }
 
   /**
@@ -84,46 +87,60 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
   public static RedisHealthCheck of(RedisClient client, Duration timeout) {
     Objects.requireNonNull(client, "client");
     Durations.requirePositive("timeout", timeout);
-    return new RedisHealthCheck(client, null, false, null, timeout);
+    return new RedisHealthCheck(RedisConnector.of(client), true, null, timeout, "client");
   }
 
   /**
-   * Creates and owns a client for {@code uri}, with {@code timeout} as connect and command timeout;
-   * {@link #close()} shuts it down.
+   * Opens one connection from the caller's connector (standalone or cluster) on first use and pings
+   * on it; the connector stays the caller's.
+   *
+   * @param connector the connector, not null
+   * @param timeout how long to wait for a connection or PONG, positive
+   * @return the check
+   * @throws IllegalArgumentException if the timeout is not positive, naming the value
+   */
+  public static RedisHealthCheck of(RedisConnector connector, Duration timeout) {
+    Objects.requireNonNull(connector, "connector");
+    Durations.requirePositive("timeout", timeout);
+    return new RedisHealthCheck(connector, false, null, timeout, connector.toString());
+  }
+
+  /**
+   * Creates and owns a client for {@code uri}, with {@code timeout} as connect and command timeout
+   * and otherwise the defaults of {@link RedisSettings}; {@link #close()} shuts it down.
    *
    * @param uri a Redis URI such as {@code redis://127.0.0.1:6379}, not null
    * @param timeout how long to wait for a connection or PONG, positive
    * @return the check
-   * @throws IllegalArgumentException if the URI is malformed or the timeout not positive
+   * @throws IllegalArgumentException if the URI is malformed (the message never shows its password)
+   *     or the timeout not positive
    */
   public static RedisHealthCheck of(String uri, Duration timeout) {
     Objects.requireNonNull(uri, "uri");
     Durations.requirePositive("timeout", timeout);
-    RedisURI redisUri;
-    try {
-      redisUri = RedisURI.create(uri);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("uri must be a Redis URI but was '" + uri + "'", e);
-    }
-    redisUri.setTimeout(timeout);
-    RedisClient client = RedisClient.create();
-    client.setOptions(
-        ClientOptions.builder()
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-            .build());
-    return new RedisHealthCheck(client, redisUri, true, null, timeout);
+    RedisSettings settings =
+        RedisSettings.builder(uri).connectTimeout(timeout).commandTimeout(timeout).build();
+    RedisConnector connector = RedisConnector.create(settings);
+    return new RedisHealthCheck(connector, true, null, timeout, settings.toString());
   }
 
   @Override
   public CheckResult check() throws InterruptedException {
-    StatefulRedisConnection<?, ?> connection;
+    RedisFuture<String> pong;
+    long start;
     try {
-      connection = connection();
+      if (givenConnection != null) {
+        start = System.nanoTime();
+        pong = givenConnection.async().ping();
+      } else {
+        RedisConnection<String, String> connection = connection();
+        start = System.nanoTime();
+        pong = connection.async().ping();
+      }
     } catch (RuntimeException | ExecutionException | TimeoutException e) {
-      return CheckResult.down("cannot connect to Redis: " + CheckResult.describe(e));
+      return CheckResult.down(
+          "cannot connect to Redis: " + RedisUris.redact(CheckResult.describe(e)));
     }
-    long start = System.nanoTime();
-    RedisFuture<String> pong = connection.async().ping();
     String reply;
     try {
       reply = pong.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -131,7 +148,7 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
       pong.cancel(false);
       return CheckResult.down("PING timed out after " + timeout.toMillis() + "ms");
     } catch (ExecutionException e) {
-      return CheckResult.down("PING failed: " + CheckResult.describe(e));
+      return CheckResult.down("PING failed: " + RedisUris.redact(CheckResult.describe(e)));
     }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("latencyMillis", Latency.millisSince(start));
@@ -141,12 +158,9 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
     return CheckResult.up(details);
   }
 
-  private StatefulRedisConnection<?, ?> connection()
+  private RedisConnection<String, String> connection()
       throws InterruptedException, ExecutionException, TimeoutException {
-    if (givenConnection != null) {
-      return givenConnection;
-    }
-    CompletableFuture<StatefulRedisConnection<String, String>> pending;
+    CompletableFuture<RedisConnection<String, String>> pending;
     synchronized (lock) {
       if (closed) {
         throw new IllegalStateException("Redis health check is closed");
@@ -155,11 +169,7 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
         // Once made, the connection is kept: Lettuce reconnects it by itself after a disconnect.
         // A connect that outlasts one check's timeout is waited for again by the next check
         // instead of being started twice.
-        RedisClient c = Objects.requireNonNull(client);
-        ownConnection =
-            uri == null
-                ? CompletableFuture.completedFuture(c.connect())
-                : c.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+        ownConnection = Objects.requireNonNull(connector).connectAsync(StringCodec.UTF8, timeout);
       }
       pending = ownConnection;
     }
@@ -169,7 +179,7 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
   /** Closes the connection this check opened and the client it created, if any. Idempotent. */
   @Override
   public void close() {
-    CompletableFuture<StatefulRedisConnection<String, String>> conn;
+    CompletableFuture<RedisConnection<String, String>> conn;
     synchronized (lock) {
       if (closed) {
         return;
@@ -179,15 +189,15 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
       ownConnection = null;
     }
     if (conn != null) {
-      conn.thenAccept(StatefulRedisConnection::close);
+      conn.thenAccept(RedisConnection::close);
     }
-    if (ownsClient && client != null) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    if (ownsConnector && connector != null) {
+      connector.close();
     }
   }
 
   @Override
   public String toString() {
-    return "RedisHealthCheck{" + (uri != null ? uri.toString() : "connection") + "}";
+    return "RedisHealthCheck{" + description + "}";
   }
 }

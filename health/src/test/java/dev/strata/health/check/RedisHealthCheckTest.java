@@ -99,6 +99,41 @@ class RedisHealthCheckTest {
     assertThatThrownBy(() -> RedisHealthCheck.of(redis.uri(), Duration.ZERO))
         .hasMessage("timeout must be positive but was PT0S");
     assertThatThrownBy(() -> RedisHealthCheck.of("not a uri", Duration.ofSeconds(1)))
-        .hasMessage("uri must be a Redis URI but was 'not a uri'");
+        .hasMessageStartingWith("uri must be a Redis URI but was 'not a uri'");
+    assertThatThrownBy(() -> RedisHealthCheck.of("redis://u:topsecret@", Duration.ofSeconds(1)))
+        .hasMessageStartingWith("uri must be a Redis URI but was 'redis://u:****@'")
+        .hasMessageNotContaining("topsecret");
+  }
+
+  @Test
+  void aPasswordInTheUriNeverShowsInResultsOrToString() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (RedisServer locked =
+        RedisServer.builder().setting("requirepass", "Right-Pw-3f7b").start()) {
+      String wrong = "redis://:Wrong-Pw-5c1e@" + locked.host() + ":" + locked.port();
+      String unreachable = "redis://app:Gone-Pw-9d2a@127.0.0.1:" + port;
+      for (String uri : java.util.List.of(wrong, unreachable)) {
+        try (RedisHealthCheck check = RedisHealthCheck.of(uri, Duration.ofSeconds(2))) {
+          CheckResult r = check.check();
+          assertThat(r.status()).isEqualTo(HealthStatus.DOWN);
+          assertThat(r.error()).doesNotContain("Wrong-Pw-5c1e").doesNotContain("Gone-Pw-9d2a");
+          assertThat(check.toString())
+              .doesNotContain("Wrong-Pw-5c1e")
+              .doesNotContain("Gone-Pw-9d2a");
+        }
+      }
+      String right = "redis://:Right-Pw-3f7b@" + locked.host() + ":" + locked.port();
+      try (RedisHealthCheck check = RedisHealthCheck.of(right, Duration.ofSeconds(2))) {
+        CheckResult up =
+            await()
+                .atMost(Duration.ofSeconds(30))
+                .until(check::check, result -> result.status() == HealthStatus.UP);
+        assertThat(up.status()).isEqualTo(HealthStatus.UP);
+        assertThat(check.toString()).doesNotContain("Right-Pw-3f7b");
+      }
+    }
   }
 }

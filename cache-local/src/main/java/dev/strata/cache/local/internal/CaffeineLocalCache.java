@@ -13,6 +13,8 @@ import dev.strata.cache.TtlPolicy;
 import dev.strata.cache.local.EvictionCause;
 import dev.strata.cache.local.EvictionListener;
 import dev.strata.cache.local.LocalCache;
+import dev.strata.cache.spi.InvalidationStamps;
+import dev.strata.cache.spi.SingleFlight;
 import dev.strata.cache.spi.StatsCounter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -42,11 +43,11 @@ import org.slf4j.LoggerFactory;
  * AbsentValue}; a hit is one Caffeine lookup, one comparison and one statistics increment.
  *
  * <p>Loads do not run inside Caffeine's per-key computation (which would hold a lock of the map
- * while a database answers). They are single-flight through a map of the loads in flight shared by
- * the blocking and the asynchronous view: whoever misses first registers a future, loads, fills the
- * cache with {@code putIfAbsent} (so a value {@code put} meanwhile wins over the older loaded one),
- * and completes the future that the others wait for. {@link InvalidationVersions} keeps a load that
- * raced with an invalidation from leaving its value behind.
+ * while a database answers). They are single-flight through one {@link SingleFlight} shared by the
+ * blocking and the asynchronous view: whoever misses first leads the load, fills the cache with
+ * {@code putIfAbsent} (so a value {@code put} meanwhile wins over the older loaded one), and
+ * completes the future that the others wait for. {@link InvalidationStamps} keep a load that raced
+ * with an invalidation from leaving its value behind.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -63,9 +64,8 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
   private final com.github.benmanes.caffeine.cache.Cache<K, Object> caffeine;
   private final ConcurrentMap<K, Object> map;
   private final Policy.VarExpiration<K, Object> expiration;
-  private final ConcurrentHashMap<K, CompletableFuture<@Nullable Object>> loading =
-      new ConcurrentHashMap<>();
-  private final InvalidationVersions versions = new InvalidationVersions();
+  private final SingleFlight<K, Object> flights = new SingleFlight<>();
+  private final InvalidationStamps stamps = new InvalidationStamps(64);
   private final AsyncView asyncView = new AsyncView();
 
   /**
@@ -160,7 +160,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
   /** Loads {@code key}, or waits for the load of it already in flight. */
   private @Nullable Object load(K key, CacheLoader<? super K, ? extends V> loader) {
     CompletableFuture<@Nullable Object> mine = new CompletableFuture<>();
-    CompletableFuture<@Nullable Object> running = loading.putIfAbsent(key, mine);
+    CompletableFuture<@Nullable Object> running = flights.lead(key, mine);
     if (running != null) {
       return await(running);
     }
@@ -168,7 +168,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     try {
       stored = caffeine.getIfPresent(key);
       if (stored == null) {
-        long version = versions.of(key);
+        long stamp = stamps.stamp(key);
         long start = System.nanoTime();
         try {
           V value = loader.load(key);
@@ -178,21 +178,19 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
           stats.recordLoadFailure(System.nanoTime() - start);
           throw t;
         }
-        fill(key, stored, version);
+        fill(key, stored, stamp);
       }
     } catch (Throwable t) {
-      loading.remove(key, mine);
-      mine.completeExceptionally(t);
+      flights.fail(key, mine, t);
       throw propagate(t);
     }
-    loading.remove(key, mine);
-    mine.complete(stored);
+    flights.complete(key, mine, stored);
     return stored;
   }
 
   /** Caches a loaded value unless a newer one was put meanwhile or the key was invalidated. */
-  private void fill(K key, @Nullable Object stored, long version) {
-    if (stored != null && map.putIfAbsent(key, stored) == null && versions.of(key) != version) {
+  private void fill(K key, @Nullable Object stored, long stamp) {
+    if (stored != null && map.putIfAbsent(key, stored) == null && !stamps.unchanged(key, stamp)) {
       map.remove(key, stored);
     }
   }
@@ -291,12 +289,12 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
   private final class BulkLoad {
     final Map<K, CompletableFuture<@Nullable Object>> all = new LinkedHashMap<>();
     final Map<K, CompletableFuture<@Nullable Object>> mine = new LinkedHashMap<>();
-    final Map<K, Long> startVersions = new LinkedHashMap<>();
+    final Map<K, Long> startStamps = new LinkedHashMap<>();
 
     BulkLoad(Set<K> missing) {
       for (K key : missing) {
         CompletableFuture<@Nullable Object> future = new CompletableFuture<>();
-        CompletableFuture<@Nullable Object> running = loading.putIfAbsent(key, future);
+        CompletableFuture<@Nullable Object> running = flights.lead(key, future);
         if (running != null) {
           all.put(key, running);
           continue;
@@ -304,11 +302,10 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
         all.put(key, future);
         Object stored = caffeine.getIfPresent(key);
         if (stored != null) {
-          loading.remove(key, future);
-          future.complete(stored);
+          flights.complete(key, future, stored);
         } else {
           mine.put(key, future);
-          startVersions.put(key, versions.of(key));
+          startStamps.put(key, stamps.stamp(key));
         }
       }
     }
@@ -318,18 +315,13 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
           (key, future) -> {
             V value = loaded.get(key);
             Object stored = value != null ? value : absent;
-            fill(key, stored, startVersions.get(key));
-            loading.remove(key, future);
-            future.complete(stored);
+            fill(key, stored, startStamps.get(key));
+            flights.complete(key, future, stored);
           });
     }
 
     void fail(Throwable failure) {
-      mine.forEach(
-          (key, future) -> {
-            loading.remove(key, future);
-            future.completeExceptionally(failure);
-          });
+      mine.forEach((key, future) -> flights.fail(key, future, failure));
     }
   }
 
@@ -362,7 +354,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
   @Override
   public void invalidate(K key) {
     Objects.requireNonNull(key, KEY_NULL);
-    versions.bump(key);
+    stamps.invalidated(key);
     caffeine.invalidate(key);
   }
 
@@ -373,13 +365,13 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     for (K key : keys) {
       checked.add(Objects.requireNonNull(key, "keys must not contain null"));
     }
-    checked.forEach(versions::bump);
+    checked.forEach(stamps::invalidated);
     caffeine.invalidateAll(checked);
   }
 
   @Override
   public void invalidateAll() {
-    versions.bumpAll();
+    stamps.invalidatedAll();
     caffeine.invalidateAll();
   }
 
@@ -504,7 +496,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
       }
       stats.recordMisses(1);
       CompletableFuture<@Nullable Object> mine = new CompletableFuture<>();
-      CompletableFuture<@Nullable Object> running = loading.putIfAbsent(key, mine);
+      CompletableFuture<@Nullable Object> running = flights.lead(key, mine);
       if (running == null) {
         startLoad(key, loader, mine);
         running = mine;
@@ -524,34 +516,30 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
         CompletableFuture<@Nullable Object> mine) {
       Object present = caffeine.getIfPresent(key);
       if (present != null) {
-        loading.remove(key, mine);
-        mine.complete(present);
+        flights.complete(key, mine, present);
         return;
       }
-      long version = versions.of(key);
+      long stamp = stamps.stamp(key);
       long start = System.nanoTime();
       CompletionStage<? extends @Nullable V> stage;
       try {
         stage = Objects.requireNonNull(loader.apply(key), "the loader returned a null stage");
       } catch (Throwable t) {
         stats.recordLoadFailure(System.nanoTime() - start);
-        loading.remove(key, mine);
-        mine.completeExceptionally(t);
+        flights.fail(key, mine, t);
         return;
       }
       stage.whenComplete(
           (value, error) -> {
             if (error != null) {
               stats.recordLoadFailure(System.nanoTime() - start);
-              loading.remove(key, mine);
-              mine.completeExceptionally(unwrap(error));
+              flights.fail(key, mine, unwrap(error));
               return;
             }
             stats.recordLoadSuccess(System.nanoTime() - start);
             Object stored = value != null ? value : absent;
-            fill(key, stored, version);
-            loading.remove(key, mine);
-            mine.complete(stored);
+            fill(key, stored, stamp);
+            flights.complete(key, mine, stored);
           });
     }
 

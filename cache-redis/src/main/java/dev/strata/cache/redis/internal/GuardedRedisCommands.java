@@ -1,6 +1,9 @@
 package dev.strata.cache.redis.internal;
 
 import dev.strata.cache.redis.InvalidationFailedException;
+import dev.strata.redis.LogThrottle;
+import dev.strata.redis.RedisConnector;
+import dev.strata.redis.RedisUris;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -19,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,6 +54,7 @@ public final class GuardedRedisCommands {
   private static final int PRINTED_KEY_CHARS = 200;
 
   private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+  private final RedisConnector connector;
   private final CircuitBreaker breaker;
   private final long timeoutNanos;
   private final String cacheName;
@@ -57,25 +62,28 @@ public final class GuardedRedisCommands {
   private final LongAdder skippedWrites = new LongAdder();
   private final LongAdder failedInvalidations = new LongAdder();
   private final LongAdder corruptValues = new LongAdder();
-  private final LogThrottle readLog = new LogThrottle(10, TimeUnit.SECONDS);
-  private final LogThrottle writeLog = new LogThrottle(10, TimeUnit.SECONDS);
-  private final LogThrottle corruptLog = new LogThrottle(10, TimeUnit.SECONDS);
-  private final LogThrottle invalidationLog = new LogThrottle(1, TimeUnit.SECONDS);
+  private final LogThrottle readLog = new LogThrottle(Duration.ofSeconds(10));
+  private final LogThrottle writeLog = new LogThrottle(Duration.ofSeconds(10));
+  private final LogThrottle corruptLog = new LogThrottle(Duration.ofSeconds(10));
+  private final LogThrottle invalidationLog = new LogThrottle(Duration.ofSeconds(1));
 
   /**
    * Creates the guarded commands of one cache.
    *
    * @param commands the asynchronous commands of the cache's connection (standalone or cluster)
+   * @param connector the connector the connection came from, which counts rejected commands
    * @param breaker the cache's circuit breaker
    * @param timeout the command timeout
    * @param cacheName the cache's name, for log messages
    */
   public GuardedRedisCommands(
       RedisClusterAsyncCommands<byte[], byte[]> commands,
+      RedisConnector connector,
       CircuitBreaker breaker,
       Duration timeout,
       String cacheName) {
     this.commands = commands;
+    this.connector = connector;
     this.breaker = breaker;
     this.timeoutNanos = timeout.toNanos();
     this.cacheName = cacheName;
@@ -87,8 +95,8 @@ public final class GuardedRedisCommands {
    * Reads one key, waiting at most the command timeout.
    *
    * @param key the Redis key
-   * @return the stored bytes, or null when the key is missing, holds another Redis type (it is then
-   *     deleted as corrupt), or Redis could not answer
+   * @return the stored bytes, or null when the key is missing, holds another Redis type (counted
+   *     and logged, never deleted), or Redis could not answer
    */
   public byte @Nullable [] get(byte[] key) {
     if (!breaker.tryAcquirePermission()) {
@@ -227,6 +235,7 @@ public final class GuardedRedisCommands {
   }
 
   private void onReadFailure(long start, Throwable error) {
+    connector.countIfRejected(error);
     breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
     degradedReads.increment();
     warn(readLog, "Redis cache '" + cacheName + "': read degraded to a miss", error);
@@ -240,11 +249,13 @@ public final class GuardedRedisCommands {
    * @param keys the Redis keys
    * @param values the stored bytes, by index
    * @param ttlMillis the TTL of each entry in milliseconds, by index; 0 or less for none
+   * @param onlyIfAbsent write only keys that do not exist ({@code SET NX}): a fill after a load
+   *     never overwrites what another process wrote meanwhile, nor a key of another Redis type
    * @return a stage completed with true when every entry was written, false when the writes were
    *     skipped (circuit open) or failed; never completed exceptionally
    */
   public CompletableFuture<Boolean> setAllAsync(
-      List<byte[]> keys, List<byte[]> values, long[] ttlMillis) {
+      List<byte[]> keys, List<byte[]> values, long[] ttlMillis, boolean onlyIfAbsent) {
     int count = keys.size();
     if (count == 0) {
       return CompletableFuture.completedFuture(true);
@@ -259,7 +270,7 @@ public final class GuardedRedisCommands {
       byte[] key = keys.get(i);
       byte[] value = values.get(i);
       long ttl = ttlMillis[i];
-      writes[i] = withTimeout(() -> set(key, value, ttl));
+      writes[i] = withTimeout(() -> set(key, value, ttl, onlyIfAbsent));
     }
     CompletableFuture<?> all = count == 1 ? writes[0] : CompletableFuture.allOf(writes);
     return all.handle(
@@ -272,6 +283,7 @@ public final class GuardedRedisCommands {
             write.cancel(false);
           }
           Throwable cause = unwrap(error);
+          connector.countIfRejected(cause);
           breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
           skippedWrites.add(count);
           warn(
@@ -282,7 +294,11 @@ public final class GuardedRedisCommands {
         });
   }
 
-  private RedisFuture<String> set(byte[] key, byte[] value, long ttlMillis) {
+  private RedisFuture<String> set(byte[] key, byte[] value, long ttlMillis, boolean onlyIfAbsent) {
+    if (onlyIfAbsent) {
+      SetArgs args = ttlMillis > 0 ? SetArgs.Builder.nx().px(ttlMillis) : SetArgs.Builder.nx();
+      return commands.set(key, value, args);
+    }
     return ttlMillis > 0
         ? commands.set(key, value, SetArgs.Builder.px(ttlMillis))
         : commands.set(key, value);
@@ -326,19 +342,22 @@ public final class GuardedRedisCommands {
   }
 
   /**
-   * Deletes every key matching a pattern: SCAN (on a cluster, Lettuce walks every master in turn)
-   * and one UNLINK per batch. Costs O(keys in the database), not O(keys of the cache).
+   * Deletes every key matching a pattern that {@code owned} accepts: SCAN (on a cluster, Lettuce
+   * walks every master in turn) and one UNLINK per batch. Costs O(keys in the database), not O(keys
+   * of the cache).
    *
    * @param pattern a SCAN MATCH pattern
+   * @param owned accepts the keys that may be deleted (a second guard beside the pattern)
    * @return a stage completed when the scan finished, or exceptionally with {@link
    *     InvalidationFailedException}
    */
-  public CompletableFuture<Void> unlinkMatchingAsync(String pattern) {
+  public CompletableFuture<Void> unlinkMatchingAsync(String pattern, Predicate<byte[]> owned) {
     ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH);
-    return scanStep(null, args);
+    return scanStep(null, args, owned);
   }
 
-  private CompletableFuture<Void> scanStep(@Nullable ScanCursor cursor, ScanArgs args) {
+  private CompletableFuture<Void> scanStep(
+      @Nullable ScanCursor cursor, ScanArgs args, Predicate<byte[]> owned) {
     if (!breaker.tryAcquirePermission()) {
       return CompletableFuture.failedFuture(invalidationFailed(-1, null));
     }
@@ -356,16 +375,19 @@ public final class GuardedRedisCommands {
             })
         .thenCompose(
             next -> {
-              List<byte[]> found = next.getKeys();
+              List<byte[]> found = next.getKeys().stream().filter(owned).toList();
               CompletableFuture<Void> deleted =
                   found.isEmpty()
                       ? CompletableFuture.completedFuture(null)
                       : unlinkAsync(found.toArray(new byte[0][]));
-              return next.isFinished() ? deleted : deleted.thenCompose(x -> scanStep(next, args));
+              return next.isFinished()
+                  ? deleted
+                  : deleted.thenCompose(x -> scanStep(next, args, owned));
             });
   }
 
   private InvalidationFailedException invalidationFailed(int keys, @Nullable Throwable cause) {
+    connector.countIfRejected(cause);
     failedInvalidations.increment();
     String what = keys < 0 ? "invalidation of all entries" : "invalidation of " + keys + " key(s)";
     String message =
@@ -374,7 +396,7 @@ public final class GuardedRedisCommands {
             + "': "
             + what
             + " could not reach Redis ("
-            + (cause == null ? "circuit breaker open" : String.valueOf(cause))
+            + (cause == null ? "circuit breaker open" : RedisUris.describe(cause))
             + "); stale entries may remain until they expire";
     warn(invalidationLog, message, null);
     return new InvalidationFailedException(message, cause);
@@ -410,6 +432,11 @@ public final class GuardedRedisCommands {
                 DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, new byte[][] {key}, corrupt));
   }
 
+  /**
+   * Handles a key of the cache's sub-space that holds another Redis type than a string: counts it
+   * and logs it (rate-limited), and leaves it in place. It was not written by a cache, so it is not
+   * the cache's to delete.
+   */
   private void foreignType(byte[] key) {
     corruptValues.increment();
     warn(
@@ -418,9 +445,8 @@ public final class GuardedRedisCommands {
             + cacheName
             + "': key "
             + printable(key)
-            + " holds another Redis type than a string; read as a miss and deleted",
+            + " holds another Redis type than a string; read as a miss and left in place",
         null);
-    withTimeout(() -> commands.unlink(key));
   }
 
   /**
@@ -432,7 +458,7 @@ public final class GuardedRedisCommands {
       return;
     }
     long skipped = throttle.takeSuppressed();
-    String cause = error == null ? "" : ": " + error;
+    String cause = error == null ? "" : ": " + RedisUris.describe(error);
     if (skipped > 0) {
       LOG.warn("{}{} ({} similar events not logged since the last one)", message, cause, skipped);
     } else {
@@ -506,7 +532,7 @@ public final class GuardedRedisCommands {
   }
 
   /**
-   * Returns the entries that could not be decoded (or held another Redis type) and were deleted.
+   * Returns the entries that could not be decoded (deleted) or held another Redis type (left).
    *
    * @return the count so far
    */

@@ -1,93 +1,47 @@
 package dev.strata.cache.redis.internal;
 
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import dev.strata.redis.RedisConnection;
+import dev.strata.redis.RedisConnector;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The one Lettuce connection of a cache (standalone or cluster), and the client when the cache owns
- * it. Closing closes the connection and shuts down an owned client. Thread-safe.
+ * The one Lettuce connection of a cache (standalone or cluster), opened by a {@link
+ * RedisConnector}, and that connector when the cache owns it. Closing closes the connection and an
+ * owned connector (which shuts down a client only if it created one). Thread-safe.
  */
 public final class RedisConnectionResource implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisConnectionResource.class);
-
-  private final StatefulConnection<byte[], byte[]> connection;
-  private final RedisClusterAsyncCommands<byte[], byte[]> commands;
-  private final @Nullable AbstractRedisClient ownedClient;
+  private final RedisConnector connector;
+  private final boolean ownsConnector;
+  private final RedisConnection<byte[], byte[]> connection;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisConnectionResource(
-      StatefulConnection<byte[], byte[]> connection,
-      RedisClusterAsyncCommands<byte[], byte[]> commands,
-      @Nullable AbstractRedisClient ownedClient) {
+      RedisConnector connector, boolean ownsConnector, RedisConnection<byte[], byte[]> connection) {
+    this.connector = connector;
+    this.ownsConnector = ownsConnector;
     this.connection = connection;
-    this.commands = commands;
-    this.ownedClient = ownedClient;
   }
 
   /**
-   * Opens a connection of a standalone (or Sentinel-managed) Redis client.
+   * Opens a byte-array connection of a connector.
    *
-   * @param client the client, with a default URI
-   * @param owned whether closing shuts the client down
-   * @param timeout the command timeout, set on the connection
-   * @return the resource
-   */
-  public static RedisConnectionResource open(RedisClient client, boolean owned, Duration timeout) {
-    try {
-      StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-      connection.setTimeout(timeout);
-      return new RedisConnectionResource(connection, connection.async(), owned ? client : null);
-    } catch (RuntimeException e) {
-      if (owned) {
-        client.shutdown();
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * Opens a connection of a Redis Cluster client. Warns when the client refreshes its topology
-   * neither periodically nor adaptively, since then slot migrations and failovers are only noticed
-   * through redirects.
-   *
-   * @param client the client
-   * @param owned whether closing shuts the client down
-   * @param timeout the command timeout, set on the connection
+   * @param connector the connector
+   * @param ownsConnector whether closing the resource closes the connector
+   * @param timeout the command timeout of the connection
    * @return the resource
    */
   public static RedisConnectionResource open(
-      RedisClusterClient client, boolean owned, Duration timeout) {
-    if (client.getOptions() instanceof ClusterClientOptions options) {
-      ClusterTopologyRefreshOptions refresh = options.getTopologyRefreshOptions();
-      if (!refresh.isPeriodicRefreshEnabled() && refresh.getAdaptiveRefreshTriggers().isEmpty()) {
-        LOG.warn(
-            "The RedisClusterClient given to a Redis cache refreshes its topology neither"
-                + " periodically nor adaptively; enable ClusterTopologyRefreshOptions so that"
-                + " failovers and slot migrations are followed");
-      }
-    }
+      RedisConnector connector, boolean ownsConnector, Duration timeout) {
     try {
-      StatefulRedisClusterConnection<byte[], byte[]> connection =
-          client.connect(ByteArrayCodec.INSTANCE);
-      connection.setTimeout(timeout);
-      return new RedisConnectionResource(connection, connection.async(), owned ? client : null);
+      return new RedisConnectionResource(
+          connector, ownsConnector, connector.connect(ByteArrayCodec.INSTANCE, timeout));
     } catch (RuntimeException e) {
-      if (owned) {
-        client.shutdown();
+      if (ownsConnector) {
+        connector.close();
       }
       throw e;
     }
@@ -99,10 +53,19 @@ public final class RedisConnectionResource implements AutoCloseable {
    * @return the commands, shared by every caller
    */
   public RedisClusterAsyncCommands<byte[], byte[]> commands() {
-    return commands;
+    return connection.async();
   }
 
-  /** Closes the connection and shuts down an owned client; idempotent. */
+  /**
+   * Returns the connector the connection came from.
+   *
+   * @return the connector
+   */
+  public RedisConnector connector() {
+    return connector;
+  }
+
+  /** Closes the connection and an owned connector; idempotent. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -111,8 +74,8 @@ public final class RedisConnectionResource implements AutoCloseable {
     try {
       connection.close();
     } finally {
-      if (ownedClient != null) {
-        ownedClient.shutdown();
+      if (ownsConnector) {
+        connector.close();
       }
     }
   }

@@ -1,10 +1,14 @@
 package dev.strata.cache.redis.internal;
 
 import dev.strata.cache.KeyCodec;
+import dev.strata.redis.KeyNamespace;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Lays out the Redis keys of one cache: {@code <prefix>:<cache name>:<encoded key>}, UTF-8.
+ * Lays out the Redis keys of one cache in its own sub-space of the {@link KeyNamespace}: {@code
+ * <keyPrefix>:c:<cache name>:<encoded key>}, UTF-8. No other component's key, and no other cache's
+ * key, starts with a cache's sub-space, so the SCAN pattern of {@link #scanPattern()} matches only
+ * this cache's keys.
  *
  * <p>No hash tag is added, so on a Redis Cluster the entries of a cache spread over all slots. A
  * key whose encoded form contains {@code {...}} does form a hash tag of its own, as Redis defines.
@@ -22,15 +26,14 @@ public final class RedisKeyLayout<K> {
   /**
    * Creates the layout of one cache.
    *
-   * @param prefix the prefix, validated by the builder (no glob, brace or colon characters)
-   * @param cacheName the cache name, validated likewise
+   * @param keys the key namespace of the application
+   * @param cacheName the cache name, validated by the namespace
    * @param keyCodec encodes keys
    */
-  public RedisKeyLayout(String prefix, String cacheName, KeyCodec<K> keyCodec) {
+  public RedisKeyLayout(KeyNamespace keys, String cacheName, KeyCodec<K> keyCodec) {
     this.keyCodec = keyCodec;
-    String ns = prefix + ':' + cacheName + ':';
-    this.namespace = ns.getBytes(StandardCharsets.UTF_8);
-    this.scanPattern = ns + '*';
+    this.namespace = keys.cacheKeyPrefix(cacheName).getBytes(StandardCharsets.UTF_8);
+    this.scanPattern = keys.cacheScanPattern(cacheName);
   }
 
   /**
@@ -64,9 +67,27 @@ public final class RedisKeyLayout<K> {
   }
 
   /**
-   * Returns the SCAN pattern matching every key of the cache.
+   * Returns whether a Redis key lies in this cache's sub-space.
    *
-   * @return {@code <prefix>:<cache name>:*}
+   * @param redisKey a Redis key
+   * @return whether it starts with {@code <keyPrefix>:c:<cache name>:}
+   */
+  public boolean owns(byte[] redisKey) {
+    if (redisKey.length < namespace.length) {
+      return false;
+    }
+    for (int i = 0; i < namespace.length; i++) {
+      if (redisKey[i] != namespace[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Returns the SCAN pattern matching every key of the cache and no other key.
+   *
+   * @return {@code <keyPrefix>:c:<cache name>:*}
    */
   public String scanPattern() {
     return scanPattern;
