@@ -275,12 +275,16 @@ public final class GuardedRedisCommands {
     long start = System.nanoTime();
     CompletableFuture<?>[] writes = new CompletableFuture<?>[count];
     for (int i = 0; i < count; i++) {
-      byte[] key = keys.get(i);
-      byte[] value = values.get(i);
-      long ttl = ttlMillis[i];
-      writes[i] = withTimeout(() -> set(key, value, ttl));
+      try {
+        writes[i] = set(keys.get(i), values.get(i), ttlMillis[i]).toCompletableFuture();
+      } catch (RuntimeException e) {
+        writes[i] = CompletableFuture.failedFuture(e);
+      }
     }
-    CompletableFuture<?> all = count == 1 ? writes[0] : CompletableFuture.allOf(writes);
+    // one timeout for the whole pipelined batch, not a timer task per write
+    CompletableFuture<?> all =
+        (count == 1 ? writes[0] : CompletableFuture.allOf(writes))
+            .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
     return all.handle(
         (ok, error) -> {
           if (error == null) {
