@@ -9,8 +9,12 @@ import dev.strata.cache.redis.RedisInvalidationBus;
 import dev.strata.cache.redis.TieredCache;
 import dev.strata.testsupport.RedisServer;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.Arrays;
@@ -40,8 +44,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * (a synchronous GET of the same number of keys with Lettuce's UTF-8 codec); {@code strataGetAll}
  * ({@code RedisCache.getAll} of {@value #BULK} present keys: one MGET) beside {@code
  * rawLettuceMget} (an MGET of {@value #BULK} keys). Both sides read values of the same size from
- * keys of their own, so neither decodes the other's bytes. Target: each Strata method at least 0.90
- * × its raw twin; the round trip to Redis dominates both.
+ * keys of their own, so neither decodes the other's bytes. {@code strataPutAll} ({@code putAll} of
+ * {@value #BULK} entries with the default TTL: pipelined SETs, awaited together) beside {@code
+ * rawLettucePutAll} ({@value #BULK} pipelined asynchronous SETs with a TTL, awaited together),
+ * values of the same 60 bytes. Target: each Strata method at least 0.90 × its raw twin; the round
+ * trip to Redis dominates both.
  *
  * <p>{@link TieredCache} section: {@code tieredGetL1Hit} ({@code TieredCache.getIfPresent} of a key
  * its {@link LocalCache} L1 holds: the L1 hit path of the two-level cache, Redis untouched) beside
@@ -76,6 +83,17 @@ public class RedisCacheBenchmark {
   private final String[] rawKeys = new String[KEYS];
   private final List<String>[] bulkKeys = newListArray(GROUPS);
   private final String[][] rawBulkKeys = new String[GROUPS][];
+  private final Map<String, String>[] bulkEntries = newMapArray(GROUPS);
+  private RedisAsyncCommands<String, String> rawAsync;
+
+  private static final String PUT_VALUE = "value-put-" + "x".repeat(50);
+  private static final SetArgs PUT_ARGS = SetArgs.Builder.px(Duration.ofMinutes(10).toMillis());
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String>[] newMapArray(int size) {
+    return new Map[size];
+  }
+
   private final CacheLoader<String, String> failingLoader =
       key -> {
         throw new IllegalStateException("every key is present; nothing should load " + key);
@@ -124,7 +142,12 @@ public class RedisCacheBenchmark {
     for (int g = 0; g < GROUPS; g++) {
       bulkKeys[g] = Arrays.asList(Arrays.copyOfRange(keys, g * BULK, (g + 1) * BULK));
       rawBulkKeys[g] = Arrays.copyOfRange(rawKeys, g * BULK, (g + 1) * BULK);
+      bulkEntries[g] = new HashMap<>();
+      for (String key : bulkKeys[g]) {
+        bulkEntries[g].put(key, PUT_VALUE);
+      }
     }
+    rawAsync = rawConnection.async();
     if (strata.getAll(bulkKeys[0], failingLoader).size() != BULK) {
       throw new IllegalStateException("the cache does not hold the benchmark's keys");
     }
@@ -156,6 +179,23 @@ public class RedisCacheBenchmark {
   @Benchmark
   public Map<String, String> strataGetAll(Cursor cursor) {
     return strata.getAll(bulkKeys[cursor.nextGroup()], failingLoader);
+  }
+
+  @Benchmark
+  public Object rawLettucePutAll(Cursor cursor) {
+    String[] group = rawBulkKeys[cursor.nextGroup()];
+    RedisFuture<?>[] writes = new RedisFuture<?>[group.length];
+    for (int i = 0; i < group.length; i++) {
+      writes[i] = rawAsync.set(group[i], PUT_VALUE, PUT_ARGS);
+    }
+    return LettuceFutures.awaitAll(Duration.ofSeconds(10), writes);
+  }
+
+  @Benchmark
+  public Map<String, String> strataPutAll(Cursor cursor) {
+    Map<String, String> entries = bulkEntries[cursor.nextGroup()];
+    strata.putAll(entries);
+    return entries;
   }
 
   // ------------------------------------------------------------------ TieredCache and raw Caffeine

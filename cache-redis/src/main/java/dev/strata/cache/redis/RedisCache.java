@@ -12,6 +12,7 @@ import dev.strata.cache.redis.internal.RedisConnectionResource;
 import dev.strata.cache.redis.internal.RedisKeyLayout;
 import dev.strata.cache.redis.internal.StoredValueFormat;
 import dev.strata.cache.spi.InvalidationStamps;
+import dev.strata.cache.redis.internal.StoredValueReader;
 import dev.strata.cache.spi.SingleFlight;
 import dev.strata.cache.spi.StatsCounter;
 import dev.strata.redis.KeyNamespace;
@@ -19,13 +20,13 @@ import dev.strata.redis.RedisConnector;
 import dev.strata.redis.RedisSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -120,6 +121,9 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   /** A lookup that found a negative entry. */
   private static final Object ABSENT = new Object();
+
+  /** A bulk read's placeholder for a key whose answer has not been sorted yet. */
+  private static final Object PENDING = new Object();
 
   private final String name;
   private final RedisKeyLayout<K> layout;
@@ -326,13 +330,13 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   @Override
   public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
-    List<K> distinct = distinctKeys(keys);
-    Map<K, V> result = new HashMap<>(capacity(distinct.size()));
+    Map<K, V> result = newResult(keys);
+    List<K> distinct = distinctKeys(keys, result);
     if (distinct.isEmpty()) {
       return result;
     }
     byte[][] redisKeys = redisKeys(distinct);
-    collect(distinct, redisKeys, redis.mget(redisKeys), result, null);
+    collect(distinct, redisKeys, redis.mget(redisKeys, valueCodec), result, null);
     return result;
   }
 
@@ -343,15 +347,15 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   @Override
   public Map<K, V> getAll(Iterable<? extends K> keys, CacheLoader<? super K, ? extends V> loader) {
-    List<K> distinct = distinctKeys(keys);
+    Map<K, V> result = newResult(keys);
+    List<K> distinct = distinctKeys(keys, result);
     Objects.requireNonNull(loader, "loader must not be null");
-    Map<K, V> result = new HashMap<>(capacity(distinct.size()));
     if (distinct.isEmpty()) {
       return result;
     }
     byte[][] redisKeys = redisKeys(distinct);
     Map<K, byte[]> missing = new LinkedHashMap<>();
-    collect(distinct, redisKeys, redis.mget(redisKeys), result, missing);
+    collect(distinct, redisKeys, redis.mget(redisKeys, valueCodec), result, missing);
     if (missing.isEmpty()) {
       return result;
     }
@@ -630,34 +634,52 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   }
 
   /**
-   * Sorts MGET answers: hits into {@code result}, misses into {@code missing} (when not null), and
-   * counts them.
+   * Sorts MGET answers (see {@link StoredValueReader#mget}): hits replace their key's placeholder
+   * in {@code result}, other keys leave it, misses go into {@code missing} (when not null); counts
+   * them.
    */
   private void collect(
       List<K> keys,
       byte[][] redisKeys,
-      @Nullable List<KeyValue<byte[], byte[]>> answers,
+      @Nullable Object @Nullable [] answers,
       Map<K, V> result,
       @Nullable Map<K, byte[]> missing) {
     int hits = 0;
     for (int i = 0; i < keys.size(); i++) {
-      KeyValue<byte[], byte[]> answer = answers == null ? null : answers.get(i);
-      Object found =
-          answer == null || !answer.hasValue() ? MISS : decode(redisKeys[i], answer.getValue());
+      K key = keys.get(i);
+      Object found = answers == null ? MISS : found(redisKeys[i], answers[i]);
       if (found == MISS) {
+        result.remove(key);
         if (missing != null) {
-          missing.put(keys.get(i), redisKeys[i]);
+          missing.put(key, redisKeys[i]);
         }
         continue;
       }
       hits++;
       V value = unwrap(found);
       if (value != null) {
-        result.put(keys.get(i), value);
+        result.put(key, value);
+      } else {
+        result.remove(key);
       }
     }
     stats.recordHits(hits);
     stats.recordMisses(keys.size() - hits);
+  }
+
+  /** Turns one answer of {@link StoredValueReader#mget} into a value, {@link #ABSENT} or a miss. */
+  private Object found(byte[] redisKey, @Nullable Object answer) {
+    if (answer == null) {
+      return MISS;
+    }
+    if (answer == StoredValueReader.ABSENT) {
+      return ABSENT;
+    }
+    if (answer instanceof StoredValueReader.Corrupt corrupt) {
+      redis.corruptValue(redisKey, corrupt.stored(), corrupt.reason());
+      return MISS;
+    }
+    return answer;
   }
 
   /** Fills the entries of a bulk load: found values, and negative entries for the rest. */
@@ -822,6 +844,29 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     return new ArrayList<>(distinct);
   }
 
+  /** A result map of a bulk read, sized once for the keys when they are a collection. */
+  private Map<K, V> newResult(Iterable<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys must not be null");
+    return new HashMap<>(capacity(keys instanceof Collection<?> c ? c.size() : 16));
+  }
+
+  /**
+   * The distinct keys, in order. Each key gets a placeholder in {@code result} (which detects the
+   * duplicates without a set of its own); {@link #collect} replaces or removes every placeholder.
+   */
+  @SuppressWarnings("unchecked")
+  private List<K> distinctKeys(Iterable<? extends K> keys, Map<K, V> result) {
+    List<K> distinct =
+        keys instanceof Collection<?> c ? new ArrayList<>(c.size()) : new ArrayList<>();
+    for (K key : keys) {
+      if (result.put(Objects.requireNonNull(key, "keys must not contain null"), (V) PENDING)
+          == null) {
+        distinct.add(key);
+      }
+    }
+    return distinct;
+  }
+
   private byte[][] redisKeys(List<K> keys) {
     byte[][] redisKeys = new byte[keys.size()][];
     for (int i = 0; i < redisKeys.length; i++) {
@@ -898,16 +943,16 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
     @Override
     public CompletionStage<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
-      List<K> distinct = distinctKeys(keys);
+      Map<K, V> result = newResult(keys);
+      List<K> distinct = distinctKeys(keys, result);
       if (distinct.isEmpty()) {
-        return CompletableFuture.completedFuture(new HashMap<>());
+        return CompletableFuture.completedFuture(result);
       }
       byte[][] redisKeys = redisKeys(distinct);
       return redis
-          .mgetAsync(redisKeys)
+          .mgetAsync(redisKeys, valueCodec)
           .thenApply(
               answers -> {
-                Map<K, V> result = new HashMap<>(capacity(distinct.size()));
                 collect(distinct, redisKeys, answers, result, null);
                 return result;
               });
@@ -918,17 +963,17 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
         Iterable<? extends K> keys,
         Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
             loader) {
-      List<K> distinct = distinctKeys(keys);
+      Map<K, V> result = newResult(keys);
+      List<K> distinct = distinctKeys(keys, result);
       Objects.requireNonNull(loader, "loader must not be null");
       if (distinct.isEmpty()) {
-        return CompletableFuture.completedFuture(new HashMap<>());
+        return CompletableFuture.completedFuture(result);
       }
       byte[][] redisKeys = redisKeys(distinct);
       return redis
-          .mgetAsync(redisKeys)
+          .mgetAsync(redisKeys, valueCodec)
           .thenCompose(
               answers -> {
-                Map<K, V> result = new HashMap<>(capacity(distinct.size()));
                 Map<K, byte[]> missing = new LinkedHashMap<>();
                 collect(distinct, redisKeys, answers, result, missing);
                 if (missing.isEmpty()) {

@@ -32,7 +32,8 @@ public interface ValueCodec<V> {
   /**
    * Decodes a value from {@code length} bytes of {@code bytes} starting at {@code offset}.
    *
-   * @param bytes the stored bytes (the codec must not modify them)
+   * @param bytes the stored bytes (the codec must not modify them, nor keep a reference to the
+   *     array once it returns: a bulk read decodes from a buffer it reuses)
    * @param offset where the codec's bytes start
    * @param length how many bytes are the codec's
    * @return the value; never null

@@ -3,6 +3,7 @@ package dev.strata.cache.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.cache.CacheStats;
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.TtlPolicy;
 import dev.strata.testsupport.RedisServer;
@@ -13,6 +14,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -358,6 +360,64 @@ class RedisCacheTest {
 
     assertThat(cache.getAllPresent(List.of("good", "bad"))).isEqualTo(Map.of("good", "1"));
     assertThat(cache.redisStats().corruptValues()).isEqualTo(1);
+  }
+
+  @Test
+  void aBulkGetReadsADuplicatedKeyOnceAndCountsItOnce() {
+    cache.put("a", "1");
+    CacheStats before = cache.stats();
+
+    Map<String, String> found = cache.getAll(List.of("a", "b", "a", "b", "a"), k -> "loaded-" + k);
+
+    assertThat(found).isEqualTo(Map.of("a", "1", "b", "loaded-b"));
+    CacheStats delta = cache.stats().minus(before);
+    assertThat(delta.hitCount()).isEqualTo(1);
+    assertThat(delta.missCount()).isEqualTo(1);
+    assertThat(cache.getAllPresent(List.of("b", "b"))).isEqualTo(Map.of("b", "loaded-b"));
+  }
+
+  @Test
+  void aBulkGetDecodesValuesOfEverySizeAndNegativeEntries() {
+    Map<String, String> entries = new HashMap<>();
+    for (int i = 0; i < 50; i++) { // sizes grow and shrink, so a reused decode buffer is tested
+      entries.put("s" + i, "é".repeat((i * 37) % 700) + i);
+    }
+    cache.putAll(entries);
+    redisCommands.set(bytes("app:c:users:negative"), new byte[] {(byte) 0xF9, 'N'});
+    List<String> keys = new ArrayList<>(entries.keySet());
+    keys.add("negative");
+    keys.add("nothing-here");
+
+    assertThat(cache.getAllPresent(keys)).isEqualTo(entries);
+    assertThat(cache.async().getAllPresent(keys).toCompletableFuture().join()).isEqualTo(entries);
+  }
+
+  @Test
+  void aValueTheCodecCannotDecodeInABulkGetIsACountedMissAndIsDeleted() {
+    ValueCodec<String> picky =
+        new ValueCodec<>() {
+          @Override
+          public byte[] encode(String value) {
+            return value.getBytes(StandardCharsets.UTF_8);
+          }
+
+          @Override
+          public String decode(byte[] bytes, int offset, int length) {
+            String value = new String(bytes, offset, length, StandardCharsets.UTF_8);
+            if (value.startsWith("bad")) {
+              throw new IllegalArgumentException("refused " + value);
+            }
+            return value;
+          }
+        };
+    try (RedisCache<String, String> strict =
+        RedisCache.builder(client).name("strict").valueCodec(picky).build()) {
+      strict.putAll(Map.of("good", "fine", "poisoned", "bad value"));
+
+      assertThat(strict.getAll(List.of("good", "poisoned"), k -> "reloaded"))
+          .isEqualTo(Map.of("good", "fine", "poisoned", "reloaded"));
+      assertThat(strict.redisStats().corruptValues()).isEqualTo(1);
+    }
   }
 
   @Test

@@ -12,9 +12,10 @@ import java.util.Set;
 
 /**
  * The committed baseline: a text file with one {@link BenchmarkPair} per line, five fields
- * separated by white space ({@code name strata-benchmark raw-benchmark baseline tolerance}). Lines
- * starting with {@code #} and blank lines are comments, kept as they are when the file is
- * rewritten.
+ * separated by white space ({@code name strata-benchmark raw-benchmark baseline tolerance}). A
+ * baseline field {@code peer} makes a peer pair ({@code name strata-benchmark peer-benchmark peer
+ * tolerance}: Strata must be at least as fast as the peer, less the tolerance). Lines starting with
+ * {@code #} and blank lines are comments, kept as they are when the file is rewritten.
  */
 final class BaselineFile {
 
@@ -55,15 +56,15 @@ final class BaselineFile {
       }
       BenchmarkPair pair;
       try {
+        double tolerance = Double.parseDouble(fields[4]);
         pair =
-            new BenchmarkPair(
-                fields[0],
-                fields[1],
-                fields[2],
-                Double.parseDouble(fields[3]),
-                Double.parseDouble(fields[4]));
+            BenchmarkPair.PEER.equals(fields[3])
+                ? BenchmarkPair.peer(fields[0], fields[1], fields[2], tolerance)
+                : BenchmarkPair.raw(
+                    fields[0], fields[1], fields[2], Double.parseDouble(fields[3]), tolerance);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(where + ": baseline and tolerance must be numbers", e);
+        throw new IllegalArgumentException(
+            where + ": baseline must be a number or 'peer', tolerance a number", e);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
       }
@@ -92,7 +93,7 @@ final class BaselineFile {
       BenchmarkPair pair =
           pairs.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
       Double updated = newBaselines.get(name);
-      out.add(updated == null ? line : pair.withBaseline(updated).toLine());
+      out.add(updated == null || pair.peer() ? line : pair.withBaseline(updated).toLine());
     }
     Files.write(path, out, StandardCharsets.UTF_8);
   }

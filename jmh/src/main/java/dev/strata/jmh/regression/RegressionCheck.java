@@ -32,7 +32,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * N] [--warmup-iterations N] [--iterations N] [--time SECONDS]}. With several rounds every pair is
  * measured once per round (its two benchmarks back to back, so they see similar machine load) and
  * the median of the rounds' ratios counts. Exit status 0 when every pair passes (or the baseline
- * was updated), 1 when a ratio regressed, 2 on bad usage or a benchmark that could not be run.
+ * was updated), 1 when a ratio regressed (or, also with {@code --update}, Strata was slower than a
+ * peer pair's peer beyond its tolerance), 2 on bad usage or a benchmark that could not be run.
  * JMH's JSON results are kept in {@code jmh/target/regression/} (one file per pair and round).
  */
 public final class RegressionCheck {
@@ -152,6 +153,7 @@ public final class RegressionCheck {
     out.printf(
         Locale.ROOT, format, "pair", "strata", "raw", "ratio", "baseline", "minimum", "status");
     int failures = 0;
+    int peerFailures = 0;
     int notRun = 0;
     Map<String, Double> measuredRatios = new LinkedHashMap<>();
     for (BenchmarkPair pair : pairs) {
@@ -164,7 +166,7 @@ public final class RegressionCheck {
             "-",
             "-",
             "-",
-            fmt(pair.baseline()),
+            pair.baselineText(),
             fmt(pair.minimumRatio()),
             "NOT RUN (is there a benchmark " + pair.strata() + " and " + pair.raw() + "?)");
         notRun++;
@@ -183,6 +185,9 @@ public final class RegressionCheck {
       boolean ok = ratio >= pair.minimumRatio();
       if (!ok) {
         failures++;
+        if (pair.peer()) {
+          peerFailures++;
+        }
       }
       out.printf(
           Locale.ROOT,
@@ -191,24 +196,33 @@ public final class RegressionCheck {
           fmtScore(median(strataScores)),
           fmtScore(median(rawScores)),
           fmt(ratio),
-          fmt(pair.baseline()),
+          pair.baselineText(),
           fmt(pair.minimumRatio()),
-          ok ? "ok" : "REGRESSED");
+          ok ? "ok" : pair.peer() ? "SLOWER THAN PEER" : "REGRESSED");
     }
     out.println(
-        "(speeds are operations per second; ratio = strata / raw, higher is better"
+        "(speeds are operations per second; ratio = strata / raw (or peer), higher is better"
             + (rounds > 1 ? "; medians of " + rounds + " rounds)" : ")"));
 
     if (update) {
+      pairs.stream().filter(BenchmarkPair::peer).forEach(p -> measuredRatios.remove(p.name()));
       baseline.writeBaselines(measuredRatios);
-      out.println("updated " + measuredRatios.size() + " baseline(s) in " + baselinePath);
-      return notRun == 0 ? 0 : 2;
+      out.println(
+          "updated "
+              + measuredRatios.size()
+              + " baseline(s) in "
+              + baselinePath
+              + " (peer pairs keep their fixed 1.0)");
+      if (peerFailures > 0) {
+        out.println("FAILED: " + peerFailures + " pair(s) slower than their peer");
+      }
+      return notRun > 0 ? 2 : peerFailures > 0 ? 1 : 0;
     }
     if (failures + notRun > 0) {
       out.println(
           "FAILED: "
               + failures
-              + " pair(s) regressed, "
+              + " pair(s) regressed or slower than their peer, "
               + notRun
               + " did not run, of "
               + pairs.size());

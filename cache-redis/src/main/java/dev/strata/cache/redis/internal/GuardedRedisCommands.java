@@ -4,8 +4,8 @@ import dev.strata.cache.redis.InvalidationFailedException;
 import dev.strata.redis.LogThrottle;
 import dev.strata.redis.RedisConnector;
 import dev.strata.redis.RedisUris;
+import dev.strata.cache.redis.ValueCodec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
@@ -177,22 +177,24 @@ public final class GuardedRedisCommands {
   }
 
   /**
-   * Reads several keys in one round trip (on a cluster, Lettuce splits the MGET per slot and
-   * reassembles the answers in order).
+   * Reads several keys in one round trip (on a cluster, one MGET per slot) and decodes each value
+   * from Lettuce's buffer, as {@link StoredValueReader#mget} describes.
    *
    * @param keys the Redis keys
-   * @return the answers in key order, or null when Redis could not answer
+   * @param codec decodes the values
+   * @return the answers in key order (null, a value, {@link StoredValueReader#ABSENT} or a {@link
+   *     StoredValueReader.Corrupt}), or null when Redis could not answer
    */
-  public @Nullable List<KeyValue<byte[], byte[]>> mget(byte[][] keys) {
+  public @Nullable Object @Nullable [] mget(byte[][] keys, ValueCodec<?> codec) {
     if (!breaker.tryAcquirePermission()) {
       degradedReads.increment();
       return null;
     }
     long start = System.nanoTime();
-    RedisFuture<List<KeyValue<byte[], byte[]>>> future = null;
+    CompletableFuture<@Nullable Object[]> future = null;
     try {
-      future = commands.mget(keys);
-      List<KeyValue<byte[], byte[]>> values = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      future = StoredValueReader.mget(commands, keys, codec);
+      @Nullable Object[] values = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
       breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       return values;
     } catch (ExecutionException e) {
@@ -204,25 +206,36 @@ public final class GuardedRedisCommands {
       onReadFailure(start, e);
       return null;
     } catch (InterruptedException e) {
-      interrupted(future);
+      cancel(future);
+      breaker.releasePermission();
+      degradedReads.increment();
+      Thread.currentThread().interrupt();
       return null;
     }
   }
 
   /**
-   * Reads several keys in one round trip without blocking.
+   * Reads several keys in one round trip without blocking, decoding as {@link #mget} does.
    *
    * @param keys the Redis keys
+   * @param codec decodes the values
    * @return a stage completed with the answers in key order, or with null when Redis could not
    *     answer in time; never completed exceptionally
    */
-  public CompletableFuture<@Nullable List<KeyValue<byte[], byte[]>>> mgetAsync(byte[][] keys) {
+  public CompletableFuture<@Nullable Object @Nullable []> mgetAsync(
+      byte[][] keys, ValueCodec<?> codec) {
     if (!breaker.tryAcquirePermission()) {
       degradedReads.increment();
       return CompletableFuture.completedFuture(null);
     }
     long start = System.nanoTime();
-    return withTimeout(() -> commands.mget(keys))
+    CompletableFuture<@Nullable Object[]> sent;
+    try {
+      sent = StoredValueReader.mget(commands, keys, codec);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
         .handle(
             (values, error) -> {
               if (error == null) {
@@ -232,6 +245,12 @@ public final class GuardedRedisCommands {
               onReadFailure(start, unwrap(error));
               return null;
             });
+  }
+
+  private static void cancel(@Nullable CompletableFuture<?> future) {
+    if (future != null) {
+      future.cancel(false);
+    }
   }
 
   private void onReadFailure(long start, Throwable error) {
@@ -267,12 +286,17 @@ public final class GuardedRedisCommands {
     long start = System.nanoTime();
     CompletableFuture<?>[] writes = new CompletableFuture<?>[count];
     for (int i = 0; i < count; i++) {
-      byte[] key = keys.get(i);
-      byte[] value = values.get(i);
-      long ttl = ttlMillis[i];
-      writes[i] = withTimeout(() -> set(key, value, ttl, onlyIfAbsent));
+      try {
+        writes[i] =
+            set(keys.get(i), values.get(i), ttlMillis[i], onlyIfAbsent).toCompletableFuture();
+      } catch (RuntimeException e) {
+        writes[i] = CompletableFuture.failedFuture(e);
+      }
     }
-    CompletableFuture<?> all = count == 1 ? writes[0] : CompletableFuture.allOf(writes);
+    // one timeout for the whole pipelined batch, not a timer task per write
+    CompletableFuture<?> all =
+        (count == 1 ? writes[0] : CompletableFuture.allOf(writes))
+            .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
     return all.handle(
         (ok, error) -> {
           if (error == null) {
