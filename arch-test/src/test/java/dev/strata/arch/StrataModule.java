@@ -9,6 +9,7 @@ import java.util.Set;
 
 /** The Strata modules of ARCHITECTURE.md, told apart by the package their classes live in. */
 enum StrataModule {
+  REDIS("redis", "dev.strata.redis"),
   CACHE_API("cache-api", "dev.strata.cache"),
   CACHE_LOCAL("cache-local", "dev.strata.cache.local"),
   CACHE_REDIS("cache-redis", "dev.strata.cache.redis"),
@@ -39,11 +40,11 @@ enum StrataModule {
    */
   Set<StrataModule> allowedDependencies() {
     return switch (this) {
-      case CACHE_API, SESSION_STORE, LB_ALGORITHMS, TEST_SUPPORT ->
-          EnumSet.noneOf(StrataModule.class);
+      case REDIS, CACHE_API, LB_ALGORITHMS, TEST_SUPPORT -> EnumSet.noneOf(StrataModule.class);
       case CACHE_LOCAL -> EnumSet.of(CACHE_API);
-      case CACHE_REDIS -> EnumSet.of(CACHE_API, CACHE_LOCAL);
-      case HEALTH -> EnumSet.of(LB_ALGORITHMS);
+      case CACHE_REDIS -> EnumSet.of(REDIS, CACHE_API, CACHE_LOCAL);
+      case SESSION_STORE -> EnumSet.of(REDIS);
+      case HEALTH -> EnumSet.of(LB_ALGORITHMS, REDIS);
     };
   }
 
