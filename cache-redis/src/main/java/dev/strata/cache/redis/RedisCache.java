@@ -37,9 +37,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +115,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisCache.class);
 
   /** A lookup that found nothing. */
-  private static final Object MISS = new Object();
+  static final Object MISS = new Object();
 
   /** A lookup that found a negative entry. */
   private static final Object ABSENT = new Object();
@@ -126,19 +124,19 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   private static final Object PENDING = new Object();
 
   private final String name;
-  private final RedisKeyLayout<K> layout;
-  private final ValueCodec<V> valueCodec;
+  final RedisKeyLayout<K> layout;
+  final ValueCodec<V> valueCodec;
   private final TtlPolicy ttlPolicy;
   private final int maxValueBytes;
   private final CircuitBreaker circuitBreaker;
   private final RedisConnectionResource connection;
-  private final GuardedRedisCommands redis;
-  private final StatsCounter stats = StatsCounter.concurrent();
-  private final SingleFlight<K, V> singleFlight = new SingleFlight<>();
-  private final AsyncView asyncView = new AsyncView();
+  final GuardedRedisCommands redis;
+  final StatsCounter stats = StatsCounter.concurrent();
+  final SingleFlight<K, V> singleFlight = new SingleFlight<>();
+  private final RedisCacheAsyncView<K, V> asyncView = new RedisCacheAsyncView<>(this);
 
   /** Tells a fill whether its key was put or invalidated since its load started. */
-  private final InvalidationStamps stamps = new InvalidationStamps();
+  final InvalidationStamps stamps = new InvalidationStamps();
 
   /**
    * Orders fills after loads against puts and invalidations: a fill checks the stamps of its keys
@@ -422,7 +420,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     putAllAsync(entries).join();
   }
 
-  private CompletableFuture<Void> putAsync(K key, V value, @Nullable Duration ttl) {
+  CompletableFuture<Void> putAsync(K key, V value, @Nullable Duration ttl) {
     requireKey(key);
     Objects.requireNonNull(value, "value must not be null");
     byte[] redisKey = layout.redisKey(key);
@@ -434,7 +432,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
         .thenApply(ok -> null);
   }
 
-  private CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
+  CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
     Objects.requireNonNull(entries, "entries must not be null");
     int size = entries.size();
     List<byte[]> redisKeys = new ArrayList<>(size);
@@ -497,13 +495,13 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     await(invalidateEverythingAsync());
   }
 
-  private CompletableFuture<Void> invalidateAsync(K key) {
+  CompletableFuture<Void> invalidateAsync(K key) {
     byte[] redisKey = layout.redisKey(requireKey(key));
     invalidated(List.of(key));
     return redis.unlinkAsync(redisKey);
   }
 
-  private CompletableFuture<Void> invalidateAllAsync(Iterable<? extends K> keys) {
+  CompletableFuture<Void> invalidateAllAsync(Iterable<? extends K> keys) {
     List<K> distinct = distinctKeys(keys);
     if (distinct.isEmpty()) {
       return CompletableFuture.completedFuture(null);
@@ -513,7 +511,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     return redis.unlinkAsync(redisKeys);
   }
 
-  private CompletableFuture<Void> invalidateEverythingAsync() {
+  CompletableFuture<Void> invalidateEverythingAsync() {
     fillLock.writeLock().lock();
     try {
       stamps.invalidatedAll();
@@ -593,7 +591,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   // ------------------------------------------------------------------------------ internals
 
-  private @Nullable V countAndUnwrap(Object found) {
+  @Nullable V countAndUnwrap(Object found) {
     if (found == MISS) {
       stats.recordMisses(1);
       return null;
@@ -608,7 +606,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   }
 
   /** Returns the decoded value, {@link #ABSENT} or {@link #MISS}. */
-  private Object decode(byte[] redisKey, byte @Nullable [] stored) {
+  Object decode(byte[] redisKey, byte @Nullable [] stored) {
     if (stored == null) {
       return MISS;
     }
@@ -638,7 +636,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    * in {@code result}, other keys leave it, misses go into {@code missing} (when not null); counts
    * them.
    */
-  private void collect(
+  void collect(
       List<K> keys,
       byte[][] redisKeys,
       @Nullable Object @Nullable [] answers,
@@ -683,7 +681,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   }
 
   /** Fills the entries of a bulk load: found values, and negative entries for the rest. */
-  private CompletableFuture<Boolean> fill(
+  CompletableFuture<Boolean> fill(
       Map<K, byte[]> missing, Map<?, ? extends V> loaded, Map<K, V> result, long[] loadStamps) {
     List<K> keys = new ArrayList<>(missing.size());
     List<byte[]> redisKeys = new ArrayList<>(missing.size());
@@ -705,7 +703,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    * otherwise), unless a put or invalidation happened since the load started, and only to keys that
    * are still absent ({@code SET NX}). Never fails.
    */
-  private CompletableFuture<Boolean> fill(
+  CompletableFuture<Boolean> fill(
       List<K> cacheKeys,
       List<byte[]> redisKeys,
       List<? extends @Nullable V> values,
@@ -776,7 +774,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     }
   }
 
-  private long[] stampsOf(Set<K> keys) {
+  long[] stampsOf(Set<K> keys) {
     long[] result = new long[keys.size()];
     int i = 0;
     for (K key : keys) {
@@ -831,11 +829,11 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     return ttl == null ? 0 : Math.max(1, ttl.toMillis());
   }
 
-  private static <K> K requireKey(@Nullable K key) {
+  static <K> K requireKey(@Nullable K key) {
     return Objects.requireNonNull(key, "key must not be null");
   }
 
-  private List<K> distinctKeys(Iterable<? extends K> keys) {
+  List<K> distinctKeys(Iterable<? extends K> keys) {
     Objects.requireNonNull(keys, "keys must not be null");
     Set<K> distinct = new LinkedHashSet<>();
     for (K key : keys) {
@@ -845,7 +843,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   }
 
   /** A result map of a bulk read, sized once for the keys when they are a collection. */
-  private Map<K, V> newResult(Iterable<? extends K> keys) {
+  Map<K, V> newResult(Iterable<? extends K> keys) {
     Objects.requireNonNull(keys, "keys must not be null");
     return new HashMap<>(capacity(keys instanceof Collection<?> c ? c.size() : 16));
   }
@@ -855,7 +853,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    * duplicates without a set of its own); {@link #collect} replaces or removes every placeholder.
    */
   @SuppressWarnings("unchecked")
-  private List<K> distinctKeys(Iterable<? extends K> keys, Map<K, V> result) {
+  List<K> distinctKeys(Iterable<? extends K> keys, Map<K, V> result) {
     List<K> distinct =
         keys instanceof Collection<?> c ? new ArrayList<>(c.size()) : new ArrayList<>();
     for (K key : keys) {
@@ -867,7 +865,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     return distinct;
   }
 
-  private byte[][] redisKeys(List<K> keys) {
+  byte[][] redisKeys(List<K> keys) {
     byte[][] redisKeys = new byte[keys.size()][];
     for (int i = 0; i < redisKeys.length; i++) {
       redisKeys[i] = layout.redisKey(keys.get(i));
@@ -875,184 +873,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     return redisKeys;
   }
 
-  private static int capacity(int size) {
+  static int capacity(int size) {
     return Math.max(4, (int) (size / 0.75f) + 1);
-  }
-
-  // ------------------------------------------------------------------------------ async view
-
-  /** The non-blocking view; shares everything with the enclosing cache. */
-  private final class AsyncView implements AsyncCache<K, V> {
-
-    @Override
-    public CompletionStage<@Nullable V> getIfPresent(K key) {
-      byte[] redisKey = layout.redisKey(requireKey(key));
-      return redis.getAsync(redisKey).thenApply(stored -> countAndUnwrap(decode(redisKey, stored)));
-    }
-
-    @Override
-    public CompletionStage<@Nullable V> get(
-        K key, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
-      requireKey(key);
-      Objects.requireNonNull(loader, "loader must not be null");
-      byte[] redisKey = layout.redisKey(key);
-      return redis
-          .getAsync(redisKey)
-          .thenCompose(
-              stored -> {
-                Object found = decode(redisKey, stored);
-                if (found != MISS) {
-                  return CompletableFuture.completedFuture(countAndUnwrap(found));
-                }
-                stats.recordMisses(1);
-                return singleFlight.loadAsync(key, k -> loadAndFill(k, redisKey, loader));
-              });
-    }
-
-    private CompletableFuture<@Nullable V> loadAndFill(
-        K key,
-        byte[] redisKey,
-        Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
-      long stamp = stamps.stamp(key);
-      long start = System.nanoTime();
-      CompletionStage<? extends @Nullable V> stage;
-      try {
-        stage = Objects.requireNonNull(loader.apply(key), "the loader returned a null stage");
-      } catch (Throwable t) {
-        stats.recordLoadFailure(System.nanoTime() - start);
-        return CompletableFuture.failedFuture(t);
-      }
-      CompletableFuture<@Nullable V> result = new CompletableFuture<>();
-      stage.whenComplete(
-          (value, error) -> {
-            if (error != null) {
-              stats.recordLoadFailure(System.nanoTime() - start);
-              result.completeExceptionally(error);
-              return;
-            }
-            stats.recordLoadSuccess(System.nanoTime() - start);
-            fill(
-                    List.of(key),
-                    List.of(redisKey),
-                    Collections.singletonList(value),
-                    new long[] {stamp})
-                .whenComplete((ok, ignored) -> result.complete(value));
-          });
-      return result;
-    }
-
-    @Override
-    public CompletionStage<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
-      Map<K, V> result = newResult(keys);
-      List<K> distinct = distinctKeys(keys, result);
-      if (distinct.isEmpty()) {
-        return CompletableFuture.completedFuture(result);
-      }
-      byte[][] redisKeys = redisKeys(distinct);
-      return redis
-          .mgetAsync(redisKeys, valueCodec)
-          .thenApply(
-              answers -> {
-                collect(distinct, redisKeys, answers, result, null);
-                return result;
-              });
-    }
-
-    @Override
-    public CompletionStage<Map<K, V>> getAll(
-        Iterable<? extends K> keys,
-        Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
-            loader) {
-      Map<K, V> result = newResult(keys);
-      List<K> distinct = distinctKeys(keys, result);
-      Objects.requireNonNull(loader, "loader must not be null");
-      if (distinct.isEmpty()) {
-        return CompletableFuture.completedFuture(result);
-      }
-      byte[][] redisKeys = redisKeys(distinct);
-      return redis
-          .mgetAsync(redisKeys, valueCodec)
-          .thenCompose(
-              answers -> {
-                Map<K, byte[]> missing = new LinkedHashMap<>();
-                collect(distinct, redisKeys, answers, result, missing);
-                if (missing.isEmpty()) {
-                  return CompletableFuture.completedFuture(result);
-                }
-                return loadAllAndFill(missing, result, loader);
-              });
-    }
-
-    private CompletableFuture<Map<K, V>> loadAllAndFill(
-        Map<K, byte[]> missing,
-        Map<K, V> result,
-        Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
-            loader) {
-      long[] loadStamps = stampsOf(missing.keySet());
-      long start = System.nanoTime();
-      CompletionStage<? extends Map<? extends K, ? extends V>> stage;
-      try {
-        stage =
-            Objects.requireNonNull(
-                loader.apply(Collections.unmodifiableSet(missing.keySet())),
-                "the loader returned a null stage");
-      } catch (Throwable t) {
-        stats.recordLoadFailure(System.nanoTime() - start);
-        return CompletableFuture.failedFuture(t);
-      }
-      CompletableFuture<Map<K, V>> done = new CompletableFuture<>();
-      stage.whenComplete(
-          (loaded, error) -> {
-            if (error == null && loaded == null) {
-              error = new NullPointerException("the loader's stage completed with a null map");
-            }
-            if (error != null) {
-              stats.recordLoadFailure(System.nanoTime() - start);
-              done.completeExceptionally(error);
-              return;
-            }
-            stats.recordLoadSuccess(System.nanoTime() - start);
-            fill(missing, loaded, result, loadStamps)
-                .whenComplete((ok, ignored) -> done.complete(result));
-          });
-      return done;
-    }
-
-    @Override
-    public CompletionStage<Void> put(K key, V value) {
-      return putAsync(key, value, null);
-    }
-
-    @Override
-    public CompletionStage<Void> put(K key, V value, Duration ttl) {
-      Objects.requireNonNull(ttl, "ttl must not be null");
-      return putAsync(key, value, ttl);
-    }
-
-    @Override
-    public CompletionStage<Void> putAll(Map<? extends K, ? extends V> entries) {
-      return putAllAsync(entries);
-    }
-
-    @Override
-    public CompletionStage<Void> invalidate(K key) {
-      return invalidateAsync(key);
-    }
-
-    @Override
-    public CompletionStage<Void> invalidateAll(Iterable<? extends K> keys) {
-      return invalidateAllAsync(keys);
-    }
-
-    @Override
-    public CompletionStage<Void> invalidateAll() {
-      return invalidateEverythingAsync();
-    }
-
-    @Override
-    public Cache<K, V> synchronous() {
-      return RedisCache.this;
-    }
   }
 
   // ------------------------------------------------------------------------------ builder

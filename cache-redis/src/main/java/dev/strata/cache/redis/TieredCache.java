@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -76,16 +74,16 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TieredCache.class);
 
-  private final String name;
-  private final Cache<K, V> l1;
-  private final Cache<K, V> l2;
-  private final InvalidationBus bus;
+  final String name;
+  final Cache<K, V> l1;
+  final Cache<K, V> l2;
+  final InvalidationBus bus;
   private final KeyCodec<K> keyCodec;
   private final Duration l1Ttl;
-  private final SingleFlight<K, V> flight = new SingleFlight<>();
-  private final InvalidationStamps invalidations = new InvalidationStamps();
+  final SingleFlight<K, V> flight = new SingleFlight<>();
+  final InvalidationStamps invalidations = new InvalidationStamps();
   private final LogThrottle badKeyLog = new LogThrottle(Duration.ofSeconds(10));
-  private final AsyncView asyncView = new AsyncView();
+  private final TieredCacheAsyncView<K, V> asyncView = new TieredCacheAsyncView<>(this);
   private final InvalidationBus.Subscription subscription;
 
   private TieredCache(Builder<K, V> builder) {
@@ -310,7 +308,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     return result;
   }
 
-  private void fillL1(K key, V value, long stamp) {
+  void fillL1(K key, V value, long stamp) {
     if (!invalidations.unchanged(key, stamp)) {
       return;
     }
@@ -321,7 +319,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     }
   }
 
-  private void fillL1(Map<K, V> found, Map<K, Long> stamps) {
+  void fillL1(Map<K, V> found, Map<K, Long> stamps) {
     for (Map.Entry<K, V> entry : found.entrySet()) {
       Long stamp = stamps.get(entry.getKey());
       if (stamp != null && entry.getValue() != null) {
@@ -330,7 +328,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     }
   }
 
-  private Map<K, Long> stamps(Set<K> keys) {
+  Map<K, Long> stamps(Set<K> keys) {
     Map<K, Long> stamps = new HashMap<>(Math.max(4, keys.size() * 2));
     for (K key : keys) {
       stamps.put(key, invalidations.stamp(key));
@@ -338,12 +336,12 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     return stamps;
   }
 
-  private void invalidated(K key) {
+  void invalidated(K key) {
     dropLocal(key);
     bus.publish(InvalidationEvent.keys(name, List.of(keyCodec.encode(key)), bus.nodeId()));
   }
 
-  private void invalidated(List<K> keys) {
+  void invalidated(List<K> keys) {
     List<String> encoded = new ArrayList<>(keys.size());
     for (K key : keys) {
       dropLocal(key);
@@ -357,12 +355,12 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     l1.invalidate(key);
   }
 
-  private void clearL1() {
+  void clearL1() {
     invalidations.invalidatedAll();
     l1.invalidateAll();
   }
 
-  private static <K> Set<K> distinct(Iterable<? extends K> keys) {
+  static <K> Set<K> distinct(Iterable<? extends K> keys) {
     Objects.requireNonNull(keys, "keys must not be null");
     Set<K> set = new LinkedHashSet<>();
     for (K key : keys) {
@@ -371,7 +369,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     return set;
   }
 
-  private static <K> Set<K> missing(Set<K> wanted, Map<K, ?> found) {
+  static <K> Set<K> missing(Set<K> wanted, Map<K, ?> found) {
     if (found.size() == wanted.size()) {
       return Set.of();
     }
@@ -384,7 +382,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     return missing;
   }
 
-  private static void requirePositive(Duration ttl) {
+  static void requirePositive(Duration ttl) {
     Objects.requireNonNull(ttl, "ttl must not be null");
     if (ttl.isZero() || ttl.isNegative()) {
       throw new IllegalArgumentException("ttl must be positive but was " + ttl);
@@ -421,173 +419,6 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     @Override
     public void onGap() {
       clearL1();
-    }
-  }
-
-  /** The non-blocking view; shares L1, L2, loads in flight and statistics with the cache. */
-  private final class AsyncView implements AsyncCache<K, V> {
-
-    @Override
-    public CompletionStage<@Nullable V> getIfPresent(K key) {
-      V value = l1.getIfPresent(Objects.requireNonNull(key, "key must not be null"));
-      if (value != null) {
-        return CompletableFuture.completedFuture(value);
-      }
-      long stamp = invalidations.stamp(key);
-      return l2.async()
-          .getIfPresent(key)
-          .thenApply(
-              found -> {
-                if (found != null) {
-                  fillL1(key, found, stamp);
-                }
-                return found;
-              });
-    }
-
-    @Override
-    public CompletionStage<@Nullable V> get(
-        K key, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
-      V value = l1.getIfPresent(Objects.requireNonNull(key, "key must not be null"));
-      if (value != null) {
-        return CompletableFuture.completedFuture(value);
-      }
-      Objects.requireNonNull(loader, "loader must not be null");
-      return flight.loadAsync(
-          key,
-          k -> {
-            long stamp = invalidations.stamp(k);
-            return l2.async()
-                .get(k, loader)
-                .thenApply(
-                    loaded -> {
-                      if (loaded != null) {
-                        fillL1(k, loaded, stamp);
-                      }
-                      return loaded;
-                    });
-          });
-    }
-
-    @Override
-    public CompletionStage<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
-      return l1ThenL2Async(distinct(keys), missing -> l2.async().getAllPresent(missing));
-    }
-
-    @Override
-    public CompletionStage<Map<K, V>> getAll(
-        Iterable<? extends K> keys,
-        Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
-            loader) {
-      Set<K> wanted = distinct(keys);
-      Objects.requireNonNull(loader, "loader must not be null");
-      return l1ThenL2Async(wanted, missing -> l2.async().getAll(missing, loader));
-    }
-
-    /**
-     * Takes what L1 holds of {@code wanted} and fetches the rest from L2 with {@code l2Fetch},
-     * copying what it finds into L1 unless an invalidation of a key came in since the fetch
-     * started.
-     */
-    private CompletionStage<Map<K, V>> l1ThenL2Async(
-        Set<K> wanted, Function<Set<K>, CompletionStage<Map<K, V>>> l2Fetch) {
-      Map<K, V> result = new HashMap<>(l1.getAllPresent(wanted));
-      Set<K> missing = missing(wanted, result);
-      if (missing.isEmpty()) {
-        return CompletableFuture.completedFuture(result);
-      }
-      Map<K, Long> stamps = stamps(missing);
-      return l2Fetch
-          .apply(missing)
-          .thenApply(
-              found -> {
-                fillL1(found, stamps);
-                result.putAll(found);
-                return result;
-              });
-    }
-
-    @Override
-    public CompletionStage<Void> put(K key, V value) {
-      Objects.requireNonNull(key, "key must not be null");
-      Objects.requireNonNull(value, "value must not be null");
-      return afterwards(l2.async().put(key, value), () -> invalidated(key));
-    }
-
-    @Override
-    public CompletionStage<Void> put(K key, V value, Duration ttl) {
-      Objects.requireNonNull(key, "key must not be null");
-      Objects.requireNonNull(value, "value must not be null");
-      requirePositive(ttl);
-      return afterwards(l2.async().put(key, value, ttl), () -> invalidated(key));
-    }
-
-    @Override
-    public CompletionStage<Void> putAll(Map<? extends K, ? extends V> entries) {
-      Objects.requireNonNull(entries, "entries must not be null");
-      List<K> keys = new ArrayList<>(entries.size());
-      for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
-        keys.add(Objects.requireNonNull(entry.getKey(), "key in entries must not be null"));
-        Objects.requireNonNull(entry.getValue(), "value in entries must not be null");
-      }
-      if (keys.isEmpty()) {
-        return CompletableFuture.completedFuture(null);
-      }
-      return afterwards(l2.async().putAll(entries), () -> invalidated(keys));
-    }
-
-    @Override
-    public CompletionStage<Void> invalidate(K key) {
-      Objects.requireNonNull(key, "key must not be null");
-      return afterwards(l2.async().invalidate(key), () -> invalidated(key));
-    }
-
-    @Override
-    public CompletionStage<Void> invalidateAll(Iterable<? extends K> keys) {
-      List<K> list = List.copyOf(distinct(keys));
-      if (list.isEmpty()) {
-        return CompletableFuture.completedFuture(null);
-      }
-      return afterwards(l2.async().invalidateAll(list), () -> invalidated(list));
-    }
-
-    @Override
-    public CompletionStage<Void> invalidateAll() {
-      return afterwards(
-          l2.async().invalidateAll(),
-          () -> {
-            clearL1();
-            bus.publish(InvalidationEvent.all(name, bus.nodeId()));
-          });
-    }
-
-    @Override
-    public Cache<K, V> synchronous() {
-      return TieredCache.this;
-    }
-
-    /** Runs {@code invalidation} once the L2 call completed, whether or not it failed. */
-    private CompletionStage<Void> afterwards(CompletionStage<Void> l2Call, Runnable invalidation) {
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      l2Call.whenComplete(
-          (ignored, error) -> {
-            Throwable failure = error;
-            try {
-              invalidation.run();
-            } catch (RuntimeException e) {
-              if (failure == null) {
-                failure = e;
-              } else {
-                failure.addSuppressed(e);
-              }
-            }
-            if (failure == null) {
-              done.complete(null);
-            } else {
-              done.completeExceptionally(failure);
-            }
-          });
-      return done;
     }
   }
 

@@ -31,7 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.ToIntBiFunction;
 import org.jspecify.annotations.Nullable;
@@ -59,13 +58,13 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
 
   private final String name;
   private final TtlPolicy ttl;
-  private final @Nullable Object absent;
+  final @Nullable Object absent;
   private final StatsCounter stats;
-  private final com.github.benmanes.caffeine.cache.Cache<K, Object> caffeine;
+  final com.github.benmanes.caffeine.cache.Cache<K, Object> caffeine;
   private final ConcurrentMap<K, Object> map;
   private final Policy.VarExpiration<K, Object> expiration;
-  private final SingleFlight<K, Object> flights = new SingleFlight<>();
-  private final InvalidationStamps stamps = new InvalidationStamps(64);
+  final SingleFlight<K, Object> flights = new SingleFlight<>();
+  final InvalidationStamps stamps = new InvalidationStamps(64);
   private final AsyncView asyncView = new AsyncView();
 
   /**
@@ -98,7 +97,9 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     CacheLoader<? super K, ? extends V> refreshLoader = settings.refreshLoader();
     if (refreshAfterWrite != null && refreshLoader != null) {
       this.caffeine =
-          builder.refreshAfterWrite(refreshAfterWrite).build(new Refresher(refreshLoader));
+          builder
+              .refreshAfterWrite(refreshAfterWrite)
+              .build(new RefreshLoader<>(refreshLoader, absent, stats, name));
     } else {
       this.caffeine = builder.build();
     }
@@ -189,7 +190,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
   }
 
   /** Caches a loaded value unless a newer one was put meanwhile or the key was invalidated. */
-  private void fill(K key, @Nullable Object stored, long stamp) {
+  void fill(K key, @Nullable Object stored, long stamp) {
     if (stored != null && map.putIfAbsent(key, stored) == null && !stamps.unchanged(key, stamp)) {
       map.remove(key, stored);
     }
@@ -257,7 +258,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     if (missing.isEmpty()) {
       return result;
     }
-    BulkLoad bulk = new BulkLoad(missing);
+    BulkLoad<K, V> bulk = new BulkLoad<>(this, missing);
     if (!bulk.mine.isEmpty()) {
       long start = System.nanoTime();
       try {
@@ -280,49 +281,6 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
       }
     }
     return result;
-  }
-
-  /**
-   * The loads of a bulk lookup: the keys it loads itself ({@link #mine}, registered as in flight)
-   * and the futures of every missing key, its own or those of loads already in flight.
-   */
-  private final class BulkLoad {
-    final Map<K, CompletableFuture<@Nullable Object>> all = new LinkedHashMap<>();
-    final Map<K, CompletableFuture<@Nullable Object>> mine = new LinkedHashMap<>();
-    final Map<K, Long> startStamps = new LinkedHashMap<>();
-
-    BulkLoad(Set<K> missing) {
-      for (K key : missing) {
-        CompletableFuture<@Nullable Object> future = new CompletableFuture<>();
-        CompletableFuture<@Nullable Object> running = flights.lead(key, future);
-        if (running != null) {
-          all.put(key, running);
-          continue;
-        }
-        all.put(key, future);
-        Object stored = caffeine.getIfPresent(key);
-        if (stored != null) {
-          flights.complete(key, future, stored);
-        } else {
-          mine.put(key, future);
-          startStamps.put(key, stamps.stamp(key));
-        }
-      }
-    }
-
-    void complete(Map<?, ? extends V> loaded) {
-      mine.forEach(
-          (key, future) -> {
-            V value = loaded.get(key);
-            Object stored = value != null ? value : absent;
-            fill(key, stored, startStamps.get(key));
-            flights.complete(key, future, stored);
-          });
-    }
-
-    void fail(Throwable failure) {
-      mine.forEach((key, future) -> flights.fail(key, future, failure));
-    }
   }
 
   @Override
@@ -439,43 +397,6 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
         : error;
   }
 
-  /** Reloads entries for refresh-ahead on the cache's executor. */
-  private final class Refresher
-      implements com.github.benmanes.caffeine.cache.CacheLoader<K, Object> {
-    private final CacheLoader<? super K, ? extends V> loader;
-
-    Refresher(CacheLoader<? super K, ? extends V> loader) {
-      this.loader = loader;
-    }
-
-    @Override
-    public @Nullable Object load(K key) throws Exception {
-      V value = loader.load(key);
-      return value != null ? value : absent;
-    }
-
-    @Override
-    public CompletableFuture<? extends @Nullable Object> asyncReload(
-        K key, Object oldValue, Executor executor) {
-      CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
-      executor.execute(
-          () -> {
-            long start = System.nanoTime();
-            try {
-              Object stored = load(key);
-              stats.recordLoadSuccess(System.nanoTime() - start);
-              result.complete(stored);
-            } catch (Throwable t) {
-              stats.recordLoadFailure(System.nanoTime() - start);
-              log.warn("cache '{}' failed to refresh an entry; the old value stays", name, t);
-              // A CancellationException makes Caffeine keep the old value without logging again.
-              result.completeExceptionally(new FailedLoad(t));
-            }
-          });
-      return result;
-    }
-  }
-
   /** The {@link AsyncCache} view: same entries, same loads in flight, same statistics. */
   private final class AsyncView implements AsyncCache<K, V> {
 
@@ -560,7 +481,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
       if (missing.isEmpty()) {
         return CompletableFuture.completedFuture(result);
       }
-      BulkLoad bulk = new BulkLoad(missing);
+      BulkLoad<K, V> bulk = new BulkLoad<>(CaffeineLocalCache.this, missing);
       if (!bulk.mine.isEmpty()) {
         long start = System.nanoTime();
         CompletionStage<? extends Map<? extends K, ? extends V>> stage;

@@ -1,0 +1,204 @@
+package dev.strata.cache.redis;
+
+import dev.strata.cache.AsyncCache;
+import dev.strata.cache.Cache;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/** The non-blocking view; shares everything with the enclosing cache. */
+final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
+
+  private final RedisCache<K, V> cache;
+
+  RedisCacheAsyncView(RedisCache<K, V> cache) {
+    this.cache = cache;
+  }
+
+  @Override
+  public CompletionStage<@Nullable V> getIfPresent(K key) {
+    byte[] redisKey = cache.layout.redisKey(RedisCache.requireKey(key));
+    return cache
+        .redis
+        .getAsync(redisKey)
+        .thenApply(stored -> cache.countAndUnwrap(cache.decode(redisKey, stored)));
+  }
+
+  @Override
+  public CompletionStage<@Nullable V> get(
+      K key, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
+    RedisCache.requireKey(key);
+    Objects.requireNonNull(loader, "loader must not be null");
+    byte[] redisKey = cache.layout.redisKey(key);
+    return cache
+        .redis
+        .getAsync(redisKey)
+        .thenCompose(
+            stored -> {
+              Object found = cache.decode(redisKey, stored);
+              if (found != RedisCache.MISS) {
+                return CompletableFuture.completedFuture(cache.countAndUnwrap(found));
+              }
+              cache.stats.recordMisses(1);
+              return cache.singleFlight.loadAsync(key, k -> loadAndFill(k, redisKey, loader));
+            });
+  }
+
+  private CompletableFuture<@Nullable V> loadAndFill(
+      K key,
+      byte[] redisKey,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
+    long stamp = cache.stamps.stamp(key);
+    long start = System.nanoTime();
+    CompletionStage<? extends @Nullable V> stage;
+    try {
+      stage = Objects.requireNonNull(loader.apply(key), "the loader returned a null stage");
+    } catch (Throwable t) {
+      cache.stats.recordLoadFailure(System.nanoTime() - start);
+      return CompletableFuture.failedFuture(t);
+    }
+    CompletableFuture<@Nullable V> result = new CompletableFuture<>();
+    stage.whenComplete(
+        (value, error) -> {
+          if (error != null) {
+            cache.stats.recordLoadFailure(System.nanoTime() - start);
+            result.completeExceptionally(error);
+            return;
+          }
+          cache.stats.recordLoadSuccess(System.nanoTime() - start);
+          cache
+              .fill(
+                  List.of(key),
+                  List.of(redisKey),
+                  Collections.singletonList(value),
+                  new long[] {stamp})
+              .whenComplete((ok, ignored) -> result.complete(value));
+        });
+    return result;
+  }
+
+  @Override
+  public CompletionStage<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
+    Map<K, V> result = cache.newResult(keys);
+    List<K> distinct = cache.distinctKeys(keys, result);
+    if (distinct.isEmpty()) {
+      return CompletableFuture.completedFuture(result);
+    }
+    byte[][] redisKeys = cache.redisKeys(distinct);
+    return cache
+        .redis
+        .mgetAsync(redisKeys, cache.valueCodec)
+        .thenApply(
+            answers -> {
+              cache.collect(distinct, redisKeys, answers, result, null);
+              return result;
+            });
+  }
+
+  @Override
+  public CompletionStage<Map<K, V>> getAll(
+      Iterable<? extends K> keys,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
+          loader) {
+    Map<K, V> result = cache.newResult(keys);
+    List<K> distinct = cache.distinctKeys(keys, result);
+    Objects.requireNonNull(loader, "loader must not be null");
+    if (distinct.isEmpty()) {
+      return CompletableFuture.completedFuture(result);
+    }
+    byte[][] redisKeys = cache.redisKeys(distinct);
+    return cache
+        .redis
+        .mgetAsync(redisKeys, cache.valueCodec)
+        .thenCompose(
+            answers -> {
+              Map<K, byte[]> missing = new LinkedHashMap<>();
+              cache.collect(distinct, redisKeys, answers, result, missing);
+              if (missing.isEmpty()) {
+                return CompletableFuture.completedFuture(result);
+              }
+              return loadAllAndFill(missing, result, loader);
+            });
+  }
+
+  private CompletableFuture<Map<K, V>> loadAllAndFill(
+      Map<K, byte[]> missing,
+      Map<K, V> result,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
+          loader) {
+    long[] loadStamps = cache.stampsOf(missing.keySet());
+    long start = System.nanoTime();
+    CompletionStage<? extends Map<? extends K, ? extends V>> stage;
+    try {
+      stage =
+          Objects.requireNonNull(
+              loader.apply(Collections.unmodifiableSet(missing.keySet())),
+              "the loader returned a null stage");
+    } catch (Throwable t) {
+      cache.stats.recordLoadFailure(System.nanoTime() - start);
+      return CompletableFuture.failedFuture(t);
+    }
+    CompletableFuture<Map<K, V>> done = new CompletableFuture<>();
+    stage.whenComplete(
+        (loaded, error) -> {
+          if (error == null && loaded == null) {
+            error = new NullPointerException("the loader's stage completed with a null map");
+          }
+          if (error != null) {
+            cache.stats.recordLoadFailure(System.nanoTime() - start);
+            done.completeExceptionally(error);
+            return;
+          }
+          cache.stats.recordLoadSuccess(System.nanoTime() - start);
+          cache
+              .fill(missing, loaded, result, loadStamps)
+              .whenComplete((ok, ignored) -> done.complete(result));
+        });
+    return done;
+  }
+
+  @Override
+  public CompletionStage<Void> put(K key, V value) {
+    return cache.putAsync(key, value, null);
+  }
+
+  @Override
+  public CompletionStage<Void> put(K key, V value, Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl must not be null");
+    return cache.putAsync(key, value, ttl);
+  }
+
+  @Override
+  public CompletionStage<Void> putAll(Map<? extends K, ? extends V> entries) {
+    return cache.putAllAsync(entries);
+  }
+
+  @Override
+  public CompletionStage<Void> invalidate(K key) {
+    return cache.invalidateAsync(key);
+  }
+
+  @Override
+  public CompletionStage<Void> invalidateAll(Iterable<? extends K> keys) {
+    return cache.invalidateAllAsync(keys);
+  }
+
+  @Override
+  public CompletionStage<Void> invalidateAll() {
+    return cache.invalidateEverythingAsync();
+  }
+
+  @Override
+  public Cache<K, V> synchronous() {
+    return cache;
+  }
+}
