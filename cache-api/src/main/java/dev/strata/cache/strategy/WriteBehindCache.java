@@ -222,8 +222,10 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    * sending waiting writes at once instead of after their delay.
    *
    * @throws InterruptedException if interrupted while waiting; the writes stay queued
+   * @throws IllegalStateException if the flusher stopped on a failure (named as the cause)
    */
   public void flush() throws InterruptedException {
+    flusher.checkAlive();
     long target = queue.requestFlush();
     while (!queue.awaitDone(target, FLUSH_CHECK_NANOS)) {
       flusher.checkAlive();
@@ -238,6 +240,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    * @throws InterruptedException if interrupted while waiting
    */
   public boolean flush(Duration timeout) throws InterruptedException {
+    flusher.checkAlive();
     long target = queue.requestFlush();
     return queue.awaitDone(target, timeout.toNanos());
   }

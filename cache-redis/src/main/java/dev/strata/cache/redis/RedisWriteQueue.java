@@ -214,8 +214,9 @@ public interface RedisWriteQueue<K, V> extends WriteQueue<K, V> {
     }
 
     /**
-     * Sets how often an idle flusher looks for new entries of partitions it owns (a write made on
-     * this node wakes it at once); 50 ms by default.
+     * Sets how often the flusher looks for new entries of partitions it owns (at most the
+     * write-behind cache's {@code maxDelay}; a flush request wakes it at once); 50 ms by default.
+     * Writes made meanwhile, on any node, go out in one batch.
      *
      * @param pollInterval 1 ms to 10 s
      * @return this builder
