@@ -84,7 +84,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
       RedisClusterAsyncCommands<String, String> redis,
       KeyCodec<K> keyCodec,
       ValueCodec<V> valueCodec,
-      String keyPrefix,
+      String queueKeyPrefix,
       String name,
       String nodeId,
       int partitionCount,
@@ -101,7 +101,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
     this.nodeId = nodeId;
     this.partitions = new StreamPartition[partitionCount];
     for (int i = 0; i < partitionCount; i++) {
-      partitions[i] = new StreamPartition(keyPrefix, name, i);
+      partitions[i] = new StreamPartition(queueKeyPrefix, name, i);
     }
     this.capacity = capacity;
     this.perPartitionCapacity = Integer.toString((capacity + partitionCount - 1) / partitionCount);
