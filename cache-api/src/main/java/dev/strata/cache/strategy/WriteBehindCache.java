@@ -222,7 +222,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
    * sending waiting writes at once instead of after their delay.
    *
    * @throws InterruptedException if interrupted while waiting; the writes stay queued
-   * @throws IllegalStateException if the flusher has stopped (the cause names why)
+   * @throws IllegalStateException if the flusher stopped on a failure (named as the cause)
    */
   public void flush() throws InterruptedException {
     flusher.checkAlive();

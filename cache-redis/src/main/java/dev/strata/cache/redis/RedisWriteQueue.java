@@ -3,6 +3,9 @@ package dev.strata.cache.redis;
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.redis.internal.StreamWriteQueue;
 import dev.strata.cache.spi.WriteQueue;
+import dev.strata.redis.KeyNamespace;
+import dev.strata.redis.RedisConnection;
+import dev.strata.redis.RedisConnector;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.Objects;
@@ -81,6 +84,26 @@ public interface RedisWriteQueue<K, V> extends WriteQueue<K, V> {
   }
 
   /**
+   * Starts a builder on a connection of {@code strata-redis} ({@link RedisConnector}), which
+   * carries the shared connection policy.
+   *
+   * @param connection a connection with string keys and values; the caller owns and closes it
+   * @param keyCodec turns keys into strings and back
+   * @param valueCodec turns values into bytes and back
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the builder
+   * @throws NullPointerException if an argument is null
+   */
+  static <K, V> Builder<K, V> builder(
+      RedisConnection<String, String> connection, KeyCodec<K> keyCodec, ValueCodec<V> valueCodec) {
+    return builder(
+        Objects.requireNonNull(connection, "connection must not be null").async(),
+        keyCodec,
+        valueCodec);
+  }
+
+  /**
    * Returns this node's id, the consumer name and lease holder in Redis.
    *
    * @return the node id
@@ -102,12 +125,11 @@ public interface RedisWriteQueue<K, V> extends WriteQueue<K, V> {
    */
   final class Builder<K, V> {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     private final RedisClusterAsyncCommands<String, String> redis;
     private final KeyCodec<K> keyCodec;
     private final ValueCodec<V> valueCodec;
-    private String keyPrefix = "strata";
+    private KeyNamespace namespace = KeyNamespace.defaults();
     private String name = "default";
     private String nodeId = UUID.randomUUID().toString().substring(0, 8);
     private int partitions = 8;
@@ -128,13 +150,15 @@ public interface RedisWriteQueue<K, V> extends WriteQueue<K, V> {
     }
 
     /**
-     * Sets the key prefix; {@code strata} by default.
+     * Sets the key namespace; the queue's keys live in its write-behind sub-space ({@link
+     * KeyNamespace#writeBehindKeyPrefix}); {@link KeyNamespace#defaults()} ({@code strata}) by
+     * default.
      *
-     * @param keyPrefix letters, digits, {@code _ . : -}; 1 to 64 characters
+     * @param namespace the namespace shared by the application's Strata components
      * @return this builder
      */
-    public Builder<K, V> keyPrefix(String keyPrefix) {
-      this.keyPrefix = keyPrefix;
+    public Builder<K, V> namespace(KeyNamespace namespace) {
+      this.namespace = Objects.requireNonNull(namespace, "namespace must not be null");
       return this;
     }
 
@@ -214,8 +238,9 @@ public interface RedisWriteQueue<K, V> extends WriteQueue<K, V> {
     }
 
     /**
-     * Sets how often an idle flusher looks for new entries of partitions it owns (a write made on
-     * this node wakes it at once); 50 ms by default.
+     * Sets how often the flusher looks for new entries of partitions it owns (at most the
+     * write-behind cache's {@code maxDelay}; a flush request wakes it at once); 50 ms by default.
+     * Writes made meanwhile, on any node, go out in one batch.
      *
      * @param pollInterval 1 ms to 10 s
      * @return this builder
@@ -245,7 +270,6 @@ public interface RedisWriteQueue<K, V> extends WriteQueue<K, V> {
      * @throws NullPointerException naming the setting that was set to null
      */
     public RedisWriteQueue<K, V> build() {
-      require("keyPrefix", keyPrefix, PREFIX);
       require("name", name, NAME);
       require("nodeId", nodeId, NAME);
       if (partitions < 1 || partitions > 1024) {
@@ -266,7 +290,7 @@ public interface RedisWriteQueue<K, V> extends WriteQueue<K, V> {
           redis,
           keyCodec,
           valueCodec,
-          keyPrefix,
+          namespace.writeBehindKeyPrefix(name),
           name,
           nodeId,
           partitions,

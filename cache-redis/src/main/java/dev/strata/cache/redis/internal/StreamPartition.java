@@ -3,9 +3,10 @@ package dev.strata.cache.redis.internal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The keys and this node's lease of one partition of the durable write-behind queue. The keys share
- * the hash tag {@code {<name>:<number>}}, so one partition lives in one cluster slot. Lease fields
- * are written by the lease thread and read by the flusher; both are volatile.
+ * The keys and this node's lease of one partition of the durable write-behind queue: {@code
+ * <prefix>:wb:<name>:{<name>:<number>}:<what>}. The keys share the hash tag {@code
+ * {<name>:<number>}}, so one partition lives in one cluster slot. Lease fields are written by the
+ * lease thread and read by the flusher; both are volatile.
  */
 final class StreamPartition {
 
@@ -27,9 +28,9 @@ final class StreamPartition {
   volatile long lag;
   volatile long oldestMillis;
 
-  StreamPartition(String prefix, String name, int number) {
+  StreamPartition(String queuePrefix, String name, int number) {
     this.number = number;
-    String base = prefix + ":wb:{" + name + ":" + number + "}:";
+    String base = queuePrefix + "{" + name + ":" + number + "}:";
     this.stream = base + "stream";
     this.pending = base + "pending";
     this.sequence = base + "seq";

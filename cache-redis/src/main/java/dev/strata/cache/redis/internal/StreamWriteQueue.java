@@ -8,9 +8,6 @@ import dev.strata.cache.spi.PendingWrite;
 import dev.strata.cache.spi.WriteBatch;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -59,8 +54,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
   private final int replicas;
   private final long replicaTimeoutMillis;
   private final long pollNanos;
-  private final long commandTimeoutMillis;
-  private final Map<String, String> digests = new ConcurrentHashMap<>();
+  private final StreamCommands commands;
   private final ScheduledExecutorService leaseThread;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
@@ -90,7 +84,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
       RedisClusterAsyncCommands<String, String> redis,
       KeyCodec<K> keyCodec,
       ValueCodec<V> valueCodec,
-      String keyPrefix,
+      String queueKeyPrefix,
       String name,
       String nodeId,
       int partitionCount,
@@ -107,7 +101,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
     this.nodeId = nodeId;
     this.partitions = new StreamPartition[partitionCount];
     for (int i = 0; i < partitionCount; i++) {
-      partitions[i] = new StreamPartition(keyPrefix, name, i);
+      partitions[i] = new StreamPartition(queueKeyPrefix, name, i);
     }
     this.capacity = capacity;
     this.perPartitionCapacity = Integer.toString((capacity + partitionCount - 1) / partitionCount);
@@ -115,7 +109,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
     this.replicas = replicas;
     this.replicaTimeoutMillis = replicaTimeout.toMillis();
     this.pollNanos = pollInterval.toNanos();
-    this.commandTimeoutMillis = commandTimeout.toMillis();
+    this.commands = new StreamCommands(redis, name, commandTimeout.toMillis());
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(
             1,
@@ -143,7 +137,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
     String encodedValue =
         value == null ? "" : Base64.getEncoder().encodeToString(valueCodec.encode(value));
     List<Object> reply =
-        script(
+        commands.script(
             WriteQueueScripts.OFFER,
             partition.offerKeys,
             encodedKey,
@@ -155,7 +149,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
       return Offer.FULL;
     }
     if (replicas > 0) {
-      long acked = await(redis.waitForReplication(replicas, replicaTimeoutMillis));
+      long acked = commands.await(redis.waitForReplication(replicas, replicaTimeoutMillis));
       if (acked < replicas) {
         throw new IllegalStateException(
             "write-behind queue '"
@@ -169,7 +163,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
                 + " ms");
       }
     }
-    signal();
+    // no wake-up: the flusher polls, so that writes made meanwhile go out in one batch
     return status == 0 ? Offer.QUEUED : Offer.COALESCED;
   }
 
@@ -185,7 +179,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
   @Override
   public @Nullable PendingWrite<K, V> pendingWrite(K key) {
     String encodedKey = keyCodec.encode(key);
-    String pending = await(redis.hget(partitionOf(encodedKey).pending, encodedKey));
+    String pending = commands.await(redis.hget(partitionOf(encodedKey).pending, encodedKey));
     if (pending == null) {
       return null;
     }
@@ -227,7 +221,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
       lock.lock();
       try {
         if (!wakeUp) {
-          work.awaitNanos(pollNanos);
+          work.awaitNanos(Math.min(pollNanos, Math.max(1, maxDelayNanos)));
         }
         wakeUp = false;
       } finally {
@@ -238,7 +232,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
 
   private boolean allOwnedEmpty() {
     for (StreamPartition partition : partitions) {
-      if (partition.validLease() != null && await(redis.xlen(partition.stream)) > 0) {
+      if (partition.validLease() != null && commands.await(redis.xlen(partition.stream)) > 0) {
         return false;
       }
     }
@@ -249,7 +243,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
   private @Nullable Batch<K, V> take(StreamPartition partition, String lease, int maxBatch) {
     while (true) {
       List<Object> reply =
-          script(
+          commands.script(
               WriteQueueScripts.TAKE,
               new String[] {partition.stream, partition.pending, partition.lease},
               lease,
@@ -357,7 +351,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
               args.add(seq);
             });
     List<Object> reply =
-        script(
+        commands.script(
             WriteQueueScripts.ACK,
             new String[] {
               partition.stream, partition.pending, partition.lease, partition.deadLetters
@@ -392,7 +386,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
     String[] targets = new String[partitions.length];
     for (int i = 0; i < partitions.length; i++) {
       List<StreamMessage<String, String>> last =
-          await(redis.xrevrange(partitions[i].stream, Range.unbounded(), Limit.from(1)));
+          commands.await(redis.xrevrange(partitions[i].stream, Range.unbounded(), Limit.from(1)));
       targets[i] = last.isEmpty() ? null : last.get(0).getId();
     }
     long token = flushTokens.incrementAndGet();
@@ -415,8 +409,8 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
           continue;
         }
         List<StreamMessage<String, String>> first =
-            await(redis.xrange(partitions[i].stream, Range.unbounded(), Limit.from(1)));
-        done = first.isEmpty() || compareIds(first.get(0).getId(), targets[i]) > 0;
+            commands.await(redis.xrange(partitions[i].stream, Range.unbounded(), Limit.from(1)));
+        done = first.isEmpty() || StreamCommands.compareIds(first.get(0).getId(), targets[i]) > 0;
       }
       if (done) {
         flushTargets.remove(target);
@@ -428,16 +422,6 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
       }
       TimeUnit.NANOSECONDS.sleep(Math.min(remaining, Math.min(pollNanos, 10_000_000L)));
     }
-  }
-
-  static int compareIds(String a, String b) {
-    int da = a.indexOf('-');
-    int db = b.indexOf('-');
-    int byMillis =
-        Long.compare(Long.parseLong(a.substring(0, da)), Long.parseLong(b.substring(0, db)));
-    return byMillis != 0
-        ? byMillis
-        : Long.compare(Long.parseLong(a.substring(da + 1)), Long.parseLong(b.substring(db + 1)));
   }
 
   @Override
@@ -462,7 +446,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
       if (lease != null) {
         partition.leaseValue = null;
         try {
-          script(WriteQueueScripts.RELEASE, new String[] {partition.lease}, lease);
+          commands.script(WriteQueueScripts.RELEASE, new String[] {partition.lease}, lease);
         } catch (RuntimeException e) {
           log.warn(
               "write-behind queue '{}': could not release partition {}", name, partition.number);
@@ -535,7 +519,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
       try {
         boolean renewOnly = closed;
         List<Object> reply =
-            script(
+            commands.script(
                 WriteQueueScripts.ACQUIRE,
                 new String[] {partition.lease, partition.fence, partition.stream},
                 nodeId,
@@ -573,9 +557,9 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
   }
 
   private void refreshLag(StreamPartition partition) {
-    partition.lag = await(redis.xlen(partition.stream));
+    partition.lag = commands.await(redis.xlen(partition.stream));
     List<StreamMessage<String, String>> first =
-        await(redis.xrange(partition.stream, Range.unbounded(), Limit.from(1)));
+        commands.await(redis.xrange(partition.stream, Range.unbounded(), Limit.from(1)));
     partition.oldestMillis =
         first.isEmpty() ? 0 : Long.parseLong(first.get(0).getId().split("-", 2)[0]);
   }
@@ -608,41 +592,5 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
       throw new IllegalArgumentException("sequence must be positive but was " + text);
     }
     return sequence;
-  }
-
-  private List<Object> script(String script, String[] keys, String... args) {
-    String digest = digests.computeIfAbsent(script, redis::digest);
-    List<Object> reply;
-    try {
-      reply = await(redis.<List<Object>>evalsha(digest, ScriptOutputType.MULTI, keys, args));
-    } catch (RedisNoScriptException e) {
-      reply = await(redis.<List<Object>>eval(script, ScriptOutputType.MULTI, keys, args));
-    }
-    return reply == null ? List.of() : reply;
-  }
-
-  private <T> T await(RedisFuture<T> future) {
-    try {
-      return future.get(commandTimeoutMillis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      future.cancel(true);
-      throw new IllegalStateException("interrupted while waiting for Redis", e);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new IllegalStateException(
-          "write-behind queue '"
-              + name
-              + "': Redis did not answer within "
-              + commandTimeoutMillis
-              + " ms",
-          e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException("write-behind queue '" + name + "': " + cause, cause);
-    }
   }
 }

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ import org.slf4j.LoggerFactory;
  * <p>System properties: {@code strata.crash.rounds} (20), {@code strata.crash.dbDownSeconds} (3;
  * set 30 for the long outage).
  */
+@Timeout(value = 15, unit = TimeUnit.MINUTES) // 20 rounds of child JVMs on a busy machine
 class DurableWriteBehindCrashTest {
 
   private static final Logger log = LoggerFactory.getLogger(DurableWriteBehindCrashTest.class);
