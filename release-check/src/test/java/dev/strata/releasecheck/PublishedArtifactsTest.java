@@ -129,6 +129,30 @@ class PublishedArtifactsTest {
   }
 
   @Test
+  void publishedPomsCarryThePublicationMetadata() throws IOException {
+    Path repo = Path.of(System.getProperty("strata.privateRepository")).resolve("dev/strata");
+    // The parent (inherited by every module) and the BOM (no parent) as installed for users.
+    for (String artifactId : List.of("strata-parent", "strata-bom")) {
+      String pom =
+          Files.readString(
+              repo.resolve(artifactId + "/" + version + "/" + artifactId + "-" + version + ".pom"));
+      assertThat(pom)
+          .as("publication metadata of %s", artifactId)
+          .contains("<url>https://github.com/strata-dev/strata</url>")
+          .contains("<name>Apache-2.0</name>")
+          .contains("<scm")
+          .contains("<connection>scm:git:")
+          .contains("<developers>")
+          .contains("<organization>")
+          .contains("<issueManagement>");
+    }
+    assertThat(Files.readString(root.resolve("LICENSE")))
+        .contains("Apache License")
+        .contains("Version 2.0, January 2004")
+        .contains("END OF TERMS AND CONDITIONS");
+  }
+
+  @Test
   void thePrivateRepositoryHoldsWhatAUserResolves() {
     Path repo = Path.of(System.getProperty("strata.privateRepository")).resolve("dev/strata");
     for (String artifactId :
