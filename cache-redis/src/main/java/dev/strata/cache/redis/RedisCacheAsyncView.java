@@ -4,7 +4,6 @@ import dev.strata.cache.AsyncCache;
 import dev.strata.cache.Cache;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.strata.health.check;
 
-import dev.strata.health.HealthCheck;
 import dev.strata.health.CheckResult;
+import dev.strata.health.HealthCheck;
 import dev.strata.health.internal.Durations;
 import dev.strata.health.internal.Latency;
 import dev.strata.redis.RedisConnection;

@@ -2,8 +2,8 @@ package dev.strata.boot.health;
 
 import dev.strata.boot.cache.StrataCaches;
 import dev.strata.cache.redis.RedisCache;
-import dev.strata.health.HealthCheck;
 import dev.strata.health.CheckResult;
+import dev.strata.health.HealthCheck;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.LinkedHashMap;
 import java.util.Map;

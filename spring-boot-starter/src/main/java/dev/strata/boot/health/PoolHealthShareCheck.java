@@ -1,8 +1,8 @@
 package dev.strata.boot.health;
 
 import dev.strata.boot.lb.StrataPools;
-import dev.strata.health.HealthCheck;
 import dev.strata.health.CheckResult;
+import dev.strata.health.HealthCheck;
 import dev.strata.health.HealthStatus;
 import dev.strata.lb.Endpoint;
 import dev.strata.lb.EndpointPool;

@@ -1,7 +1,7 @@
 package dev.strata.boot.health;
 
-import dev.strata.health.HealthCheck;
 import dev.strata.health.CheckResult;
+import dev.strata.health.HealthCheck;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
