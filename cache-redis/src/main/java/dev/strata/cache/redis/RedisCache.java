@@ -8,6 +8,7 @@ import dev.strata.cache.CacheStats;
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.TtlPolicy;
 import dev.strata.cache.redis.internal.GuardedRedisCommands;
+import dev.strata.cache.redis.internal.LeasedFill;
 import dev.strata.cache.redis.internal.RedisConnectionResource;
 import dev.strata.cache.redis.internal.RedisKeyLayout;
 import dev.strata.cache.redis.internal.StoredValueFormat;
@@ -83,8 +84,9 @@ import org.slf4j.LoggerFactory;
  *   <li>reads ({@code getIfPresent}, {@code getAllPresent}, the lookups of {@code get}/{@code
  *       getAll}) are misses, so a loading caller falls back to its loader and still gets data;
  *       callers never see a Redis exception from a read;
- *   <li>writes ({@code put}, {@code putAll}, and the fills after a load) are skipped and return
- *       normally; an older value may then stay in Redis until its TTL;
+ *   <li>fills after a load are skipped; a {@code put} or {@code putAll} whose write failed removes
+ *       the old value (UNLINK) and returns normally, or, if that fails too, throws {@link
+ *       InvalidationFailedException}, so nobody reads a value older than one that was acknowledged;
  *   <li>invalidations ({@code invalidate}, {@code invalidateAll}) throw {@link
  *       InvalidationFailedException} (the async forms complete exceptionally with it), because an
  *       invalidation that silently did not happen leaves stale data behind: the caller decides
@@ -94,10 +96,13 @@ import org.slf4j.LoggerFactory;
  * Each degraded call is counted ({@link #redisStats()}). Recovery is automatic: Lettuce reconnects,
  * and the circuit breaker lets trial calls through after its wait in the open state.
  *
- * <p><b>Consistency.</b> {@link #get(Object, CacheLoader)} is single-flight per process. A load
- * that is in flight when this process puts or invalidates in the same cache does not fill the cache
- * afterwards (its result is still returned to its callers). Across processes there is no such
- * guarantee: use invalidation events or versioned keys for that.
+ * <p><b>Consistency across processes.</b> A miss takes a short lease in the entry's key before it
+ * loads, and the load fills only while the key still holds that lease (a Lua script on the one key,
+ * so valid on a cluster). A put, an invalidation (which leaves a tombstone) or a delete on any
+ * process replaces the lease, so a value loaded before it never lands afterwards, and a negative
+ * fill never overwrites a value. A miss that finds another caller's lease loads and returns its
+ * value without filling. {@link #get(Object, CacheLoader)} is single-flight per process. See {@code
+ * docs/consistency-across-nodes.md}.
  *
  * <p>Thread-safe. Null keys, values, loaders and TTLs are rejected with a {@link
  * NullPointerException} naming the argument.
@@ -115,6 +120,15 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   /** A lookup that found a negative entry. */
   private static final Object ABSENT = new Object();
 
+  /** How long a fill lease lives: a load that takes longer does not fill. */
+  static final Duration LEASE_TTL = Duration.ofSeconds(10);
+
+  /** How long a miss waits at most for another node's fill before it loads by itself. */
+  static final Duration LEASE_WAIT = Duration.ofSeconds(2);
+
+  /** How long the tombstone of an invalidation lives. */
+  static final Duration TOMBSTONE_TTL = Duration.ofSeconds(60);
+
   private final String name;
   private final RedisKeyLayout<K> layout;
   private final ValueCodec<V> valueCodec;
@@ -123,6 +137,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   private final CircuitBreaker circuitBreaker;
   private final RedisConnectionResource connection;
   private final GuardedRedisCommands redis;
+  private final LeasedFill leasedFill;
   private final StatsCounter stats = StatsCounter.concurrent();
   private final SingleFlight<K, V> singleFlight = new SingleFlight<>();
   private final AsyncView asyncView = new AsyncView();
@@ -149,6 +164,14 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     this.redis =
         new GuardedRedisCommands(
             connection.commands(), circuitBreaker, builder.commandTimeout, builder.name);
+    this.leasedFill =
+        new LeasedFill(
+            connection.commands(),
+            circuitBreaker,
+            builder.commandTimeout,
+            LEASE_TTL,
+            TOMBSTONE_TTL,
+            builder.name);
   }
 
   // ------------------------------------------------------------------------------ factories
@@ -298,16 +321,22 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   private @Nullable V loadAndFill(
       K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader) throws Exception {
     long epoch = currentEpoch();
+    LeasedFill.Acquired lease = leasedFill.acquireOrWait(redisKey, LEASE_WAIT);
+    Object found = foundWhileLeasing(redisKey, lease);
+    if (found != MISS) {
+      return unwrap(found);
+    }
     long start = System.nanoTime();
     V value;
     try {
       value = loader.load(key);
     } catch (Throwable t) {
       stats.recordLoadFailure(System.nanoTime() - start);
+      leasedFill.release(redisKey, lease).join();
       throw t;
     }
     stats.recordLoadSuccess(System.nanoTime() - start);
-    fill(List.of(redisKey), Collections.singletonList(value), epoch).join();
+    fill(List.of(redisKey), Collections.singletonList(value), List.of(lease), epoch).join();
     return value;
   }
 
@@ -349,6 +378,12 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       return result;
     }
     long epoch = currentEpoch();
+    Map<K, LeasedFill.Acquired> leases =
+        sortLeases(
+            missing, leasedFill.acquireAll(new ArrayList<>(missing.values())).join(), result);
+    if (missing.isEmpty()) {
+      return result;
+    }
     long start = System.nanoTime();
     Map<?, ? extends V> loaded;
     try {
@@ -358,13 +393,15 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
               "the loader returned a null map");
     } catch (RuntimeException | Error e) {
       stats.recordLoadFailure(System.nanoTime() - start);
+      releaseAll(missing, leases).join();
       throw e;
     } catch (Exception e) {
       stats.recordLoadFailure(System.nanoTime() - start);
+      releaseAll(missing, leases).join();
       throw new CacheLoadException("cache '" + name + "': bulk load failed: " + e, e);
     }
     stats.recordLoadSuccess(System.nanoTime() - start);
-    fill(missing, loaded, result, epoch).join();
+    fill(missing, loaded, result, leases, epoch).join();
     return result;
   }
 
@@ -373,42 +410,47 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   /**
    * {@inheritDoc}
    *
-   * <p>Redis down or slow: the write is skipped and counted, and this returns normally.
+   * <p>Redis down or slow: the write is counted as skipped and the old value is removed; this
+   * returns normally.
    *
    * @throws IllegalArgumentException if the codec cannot encode {@code value}, or its stored form
    *     is larger than the configured maximum; nothing is written
+   * @throws InvalidationFailedException if neither the write nor the removal of the old value
+   *     reached Redis
    */
   @Override
   public void put(K key, V value) {
-    putAsync(key, value, null).join();
+    await(putAsync(key, value, null));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Redis down or slow: the write is skipped and counted, and this returns normally.
+   * <p>Redis down or slow: as {@link #put(Object, Object)}.
    *
+   * @throws InvalidationFailedException if neither the write nor the removal of the old value
+   *     reached Redis
    * @throws IllegalArgumentException also if the codec cannot encode {@code value}, or its stored
    *     form is larger than the configured maximum; nothing is written
    */
   @Override
   public void put(K key, V value, Duration ttl) {
     Objects.requireNonNull(ttl, "ttl must not be null");
-    putAsync(key, value, ttl).join();
+    await(putAsync(key, value, ttl));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>The SETs are sent back to back (pipelined) and awaited together. Redis down or slow: the
-   * writes are skipped and counted, and this returns normally.
+   * <p>The SETs are sent back to back (pipelined) and awaited together. Redis down or slow: as
+   * {@link #put(Object, Object)}, for every key.
    *
    * @throws IllegalArgumentException if any value cannot be encoded or is too large; then nothing
    *     is written
    */
   @Override
   public void putAll(Map<? extends K, ? extends V> entries) {
-    putAllAsync(entries).join();
+    await(putAllAsync(entries));
   }
 
   private CompletableFuture<Void> putAsync(K key, V value, @Nullable Duration ttl) {
@@ -420,7 +462,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     bumpEpoch();
     return redis
         .setAllAsync(List.of(redisKey), List.of(stored), new long[] {millis(effective)})
-        .thenApply(ok -> null);
+        .thenCompose(
+            ok -> ok ? CompletableFuture.completedFuture(null) : redis.unlinkAsync(redisKey));
   }
 
   private CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
@@ -441,7 +484,13 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     bumpEpoch();
-    return redis.setAllAsync(redisKeys, stored, ttls).thenApply(ok -> null);
+    return redis
+        .setAllAsync(redisKeys, stored, ttls)
+        .thenCompose(
+            ok ->
+                ok
+                    ? CompletableFuture.completedFuture(null)
+                    : redis.unlinkAsync(redisKeys.toArray(new byte[0][])));
   }
 
   // ------------------------------------------------------------------------------ invalidation
@@ -488,7 +537,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   private CompletableFuture<Void> invalidateAsync(K key) {
     byte[] redisKey = layout.redisKey(requireKey(key));
     bumpEpoch();
-    return redis.unlinkAsync(redisKey);
+    return leasedFill.tombstone(redisKey);
   }
 
   private CompletableFuture<Void> invalidateAllAsync(Iterable<? extends K> keys) {
@@ -498,7 +547,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     }
     byte[][] redisKeys = redisKeys(distinct);
     bumpEpoch();
-    return redis.unlinkAsync(redisKeys);
+    return leasedFill.tombstone(redisKeys);
   }
 
   private CompletableFuture<Void> invalidateEverythingAsync() {
@@ -533,7 +582,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     return new RedisCacheStats(
         redis.degradedReads(),
         redis.skippedWrites(),
-        redis.failedInvalidations(),
+        redis.failedInvalidations() + leasedFill.failedTombstones(),
         redis.corruptValues());
   }
 
@@ -567,6 +616,26 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   @Override
   public void close() {
     connection.close();
+  }
+
+  /**
+   * Returns the counts of fill leases so far: granted, waited for, waits that ran out, fills landed
+   * and fills rejected as stale.
+   *
+   * @return an immutable snapshot
+   */
+  public LeaseStats leaseStats() {
+    return new LeaseStats(
+        leasedFill.leasesGranted(),
+        leasedFill.leasesWaited(),
+        leasedFill.leaseWaitsTimedOut(),
+        leasedFill.fillsLanded(),
+        leasedFill.fillsRejected());
+  }
+
+  /** Returns the leased fills, for their counters. */
+  LeasedFill leasedFill() {
+    return leasedFill;
   }
 
   @Override
@@ -610,6 +679,9 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
         }
       case ABSENT:
         return ABSENT;
+      case TOMBSTONE:
+      case LEASE:
+        return MISS;
       default:
         redis.corruptValue(redisKey, stored, "not a Strata cache entry (unknown header)");
         return MISS;
@@ -649,9 +721,14 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   /** Fills the entries of a bulk load: found values, and negative entries for the rest. */
   private CompletableFuture<Boolean> fill(
-      Map<K, byte[]> missing, Map<?, ? extends V> loaded, Map<K, V> result, long epoch) {
+      Map<K, byte[]> missing,
+      Map<?, ? extends V> loaded,
+      Map<K, V> result,
+      Map<K, LeasedFill.Acquired> leases,
+      long epoch) {
     List<byte[]> redisKeys = new ArrayList<>(missing.size());
     List<@Nullable V> values = new ArrayList<>(missing.size());
+    List<LeasedFill.Acquired> leaseList = new ArrayList<>(missing.size());
     for (Map.Entry<K, byte[]> entry : missing.entrySet()) {
       V value = loaded.get(entry.getKey());
       if (value != null) {
@@ -659,8 +736,59 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       }
       redisKeys.add(entry.getValue());
       values.add(value);
+      leaseList.add(leases.get(entry.getKey()));
     }
-    return fill(redisKeys, values, epoch);
+    return fill(redisKeys, values, leaseList, epoch);
+  }
+
+  /** Gives back the leases of a bulk load that failed. */
+  private CompletableFuture<Void> releaseAll(
+      Map<K, byte[]> missing, Map<K, LeasedFill.Acquired> leases) {
+    List<CompletableFuture<?>> releases = new ArrayList<>();
+    missing.forEach(
+        (key, redisKey) -> {
+          LeasedFill.Acquired lease = leases.get(key);
+          if (lease != null) {
+            releases.add(leasedFill.release(redisKey, lease));
+          }
+        });
+    return CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /**
+   * Returns what a lease attempt found in the key instead of a lease: the decoded entry, or {@link
+   * #MISS} when the lease was granted, is busy, Redis could not answer, or the entry is corrupt.
+   */
+  private Object foundWhileLeasing(byte[] redisKey, LeasedFill.Acquired lease) {
+    byte[] stored = lease.bytes();
+    return lease.outcome() == LeasedFill.Outcome.FOUND && stored != null
+        ? decode(redisKey, stored)
+        : MISS;
+  }
+
+  /**
+   * Sorts the answers of a bulk lease attempt: entries found meanwhile move from {@code missing}
+   * into {@code result}; the rest keep their lease outcome.
+   */
+  private Map<K, LeasedFill.Acquired> sortLeases(
+      Map<K, byte[]> missing, List<LeasedFill.Acquired> answers, Map<K, V> result) {
+    Map<K, LeasedFill.Acquired> leases = new HashMap<>(capacity(missing.size()));
+    int i = 0;
+    for (var it = missing.entrySet().iterator(); it.hasNext(); i++) {
+      Map.Entry<K, byte[]> entry = it.next();
+      LeasedFill.Acquired lease = answers.get(i);
+      Object found = foundWhileLeasing(entry.getValue(), lease);
+      if (found == MISS) {
+        leases.put(entry.getKey(), lease);
+        continue;
+      }
+      it.remove();
+      V value = unwrap(found);
+      if (value != null) {
+        result.put(entry.getKey(), value);
+      }
+    }
+    return leases;
   }
 
   /**
@@ -668,17 +796,31 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    * otherwise), unless a put or invalidation happened since the load started. Never fails.
    */
   private CompletableFuture<Boolean> fill(
-      List<byte[]> redisKeys, List<? extends @Nullable V> values, long epoch) {
+      List<byte[]> redisKeys,
+      List<? extends @Nullable V> values,
+      List<LeasedFill.Acquired> leases,
+      long epoch) {
     int size = redisKeys.size();
     List<byte[]> keys = new ArrayList<>(size);
     List<byte[]> stored = new ArrayList<>(size);
+    List<byte @Nullable []> fillLeases = new ArrayList<>(size);
+    List<LeasedFill.Acquired> granted = new ArrayList<>(size);
+    List<CompletableFuture<?>> releases = new ArrayList<>();
     long[] ttls = new long[size];
     for (int i = 0; i < size; i++) {
+      LeasedFill.Acquired lease = leases.get(i);
+      if (lease.outcome() != LeasedFill.Outcome.GRANTED) {
+        if (lease.outcome() == LeasedFill.Outcome.UNAVAILABLE) {
+          redis.countSkippedWrites(1);
+        }
+        continue;
+      }
       V value = values.get(i);
       byte[] bytes;
       long ttl;
       if (value == null) {
         if (!ttlPolicy.cachesNegatives()) {
+          releases.add(leasedFill.release(redisKeys.get(i), lease));
           continue;
         }
         bytes = StoredValueFormat.absentMarker();
@@ -686,6 +828,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       } else {
         bytes = encodeForFill(value);
         if (bytes == null) {
+          releases.add(leasedFill.release(redisKeys.get(i), lease));
           continue;
         }
         ttl = millis(ttlPolicy.nextDefaultTtl());
@@ -693,16 +836,23 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       ttls[keys.size()] = ttl;
       keys.add(redisKeys.get(i));
       stored.add(bytes);
+      fillLeases.add(lease.bytes());
+      granted.add(lease);
     }
     if (keys.isEmpty()) {
-      return CompletableFuture.completedFuture(true);
+      return CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0]))
+          .thenApply(done -> true);
     }
     epochLock.readLock().lock();
     try {
       if (epoch != writeEpoch) {
-        return CompletableFuture.completedFuture(false);
+        for (int i = 0; i < keys.size(); i++) {
+          releases.add(leasedFill.release(keys.get(i), granted.get(i)));
+        }
+        return CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0]))
+            .thenApply(done -> false);
       }
-      return redis.setAllAsync(keys, stored, ttls);
+      return leasedFill.fill(keys, fillLeases, stored, ttls).thenApply(n -> n == keys.size());
     } finally {
       epochLock.readLock().unlock();
     }
@@ -832,12 +982,31 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
         byte[] redisKey,
         Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
       long epoch = currentEpoch();
+      return leasedFill
+          .acquire(redisKey)
+          .thenCompose(
+              lease -> {
+                Object found = foundWhileLeasing(redisKey, lease);
+                if (found != MISS) {
+                  return CompletableFuture.completedFuture(RedisCache.<V>unwrap(found));
+                }
+                return loadAndFill(key, redisKey, loader, epoch, lease);
+              });
+    }
+
+    private CompletableFuture<@Nullable V> loadAndFill(
+        K key,
+        byte[] redisKey,
+        Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+        long epoch,
+        LeasedFill.Acquired lease) {
       long start = System.nanoTime();
       CompletionStage<? extends @Nullable V> stage;
       try {
         stage = Objects.requireNonNull(loader.apply(key), "the loader returned a null stage");
       } catch (Throwable t) {
         stats.recordLoadFailure(System.nanoTime() - start);
+        leasedFill.release(redisKey, lease);
         return CompletableFuture.failedFuture(t);
       }
       CompletableFuture<@Nullable V> result = new CompletableFuture<>();
@@ -845,11 +1014,12 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
           (value, error) -> {
             if (error != null) {
               stats.recordLoadFailure(System.nanoTime() - start);
+              leasedFill.release(redisKey, lease);
               result.completeExceptionally(error);
               return;
             }
             stats.recordLoadSuccess(System.nanoTime() - start);
-            fill(List.of(redisKey), Collections.singletonList(value), epoch)
+            fill(List.of(redisKey), Collections.singletonList(value), List.of(lease), epoch)
                 .whenComplete((ok, ignored) -> result.complete(value));
           });
       return result;
@@ -893,7 +1063,18 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
                 if (missing.isEmpty()) {
                   return CompletableFuture.completedFuture(result);
                 }
-                return loadAllAndFill(missing, result, loader);
+                long epoch = currentEpoch();
+                return leasedFill
+                    .acquireAll(new ArrayList<>(missing.values()))
+                    .thenCompose(
+                        leaseAnswers -> {
+                          Map<K, LeasedFill.Acquired> leases =
+                              sortLeases(missing, leaseAnswers, result);
+                          if (missing.isEmpty()) {
+                            return CompletableFuture.completedFuture(result);
+                          }
+                          return loadAllAndFill(missing, result, loader, leases, epoch);
+                        });
               });
     }
 
@@ -901,8 +1082,9 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
         Map<K, byte[]> missing,
         Map<K, V> result,
         Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
-            loader) {
-      long epoch = currentEpoch();
+            loader,
+        Map<K, LeasedFill.Acquired> leases,
+        long epoch) {
       long start = System.nanoTime();
       CompletionStage<? extends Map<? extends K, ? extends V>> stage;
       try {
@@ -912,6 +1094,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
                 "the loader returned a null stage");
       } catch (Throwable t) {
         stats.recordLoadFailure(System.nanoTime() - start);
+        releaseAll(missing, leases);
         return CompletableFuture.failedFuture(t);
       }
       CompletableFuture<Map<K, V>> done = new CompletableFuture<>();
@@ -922,11 +1105,12 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
             }
             if (error != null) {
               stats.recordLoadFailure(System.nanoTime() - start);
+              releaseAll(missing, leases);
               done.completeExceptionally(error);
               return;
             }
             stats.recordLoadSuccess(System.nanoTime() - start);
-            fill(missing, loaded, result, epoch)
+            fill(missing, loaded, result, leases, epoch)
                 .whenComplete((ok, ignored) -> done.complete(result));
           });
       return done;
