@@ -1,10 +1,10 @@
 package dev.strata.cache.redis.internal;
 
 import dev.strata.cache.redis.InvalidationFailedException;
+import dev.strata.cache.redis.ValueCodec;
 import dev.strata.redis.LogThrottle;
 import dev.strata.redis.RedisConnector;
 import dev.strata.redis.RedisUris;
-import dev.strata.cache.redis.ValueCodec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
