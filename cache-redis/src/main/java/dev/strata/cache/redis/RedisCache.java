@@ -8,6 +8,7 @@ import dev.strata.cache.CacheStats;
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.TtlPolicy;
 import dev.strata.cache.redis.internal.GuardedRedisCommands;
+import dev.strata.cache.redis.internal.LeasedFill;
 import dev.strata.cache.redis.internal.RedisConnectionResource;
 import dev.strata.cache.redis.internal.RedisKeyLayout;
 import dev.strata.cache.redis.internal.StoredValueFormat;
@@ -86,8 +87,9 @@ import org.slf4j.LoggerFactory;
  *   <li>reads ({@code getIfPresent}, {@code getAllPresent}, the lookups of {@code get}/{@code
  *       getAll}) are misses, so a loading caller falls back to its loader and still gets data;
  *       callers never see a Redis exception from a read;
- *   <li>writes ({@code put}, {@code putAll}, and the fills after a load) are skipped and return
- *       normally; an older value may then stay in Redis until its TTL;
+ *   <li>fills after a load are skipped; a {@code put} or {@code putAll} whose write failed removes
+ *       the old value (UNLINK) and returns normally, or, if that fails too, throws {@link
+ *       InvalidationFailedException}, so nobody reads a value older than one that was acknowledged;
  *   <li>invalidations ({@code invalidate}, {@code invalidateAll}) throw {@link
  *       InvalidationFailedException} (the async forms complete exceptionally with it), because an
  *       invalidation that silently did not happen leaves stale data behind: the caller decides
@@ -97,12 +99,14 @@ import org.slf4j.LoggerFactory;
  * Each degraded call is counted ({@link #redisStats()}). Recovery is automatic: Lettuce reconnects,
  * and the circuit breaker lets trial calls through after its wait in the open state.
  *
- * <p><b>Consistency.</b> {@link #get(Object, CacheLoader)} is single-flight per process. A load
- * that is in flight when this process puts or invalidates in the same cache does not fill the cache
- * afterwards (its result is still returned to its callers). A fill writes only a key that is still
- * absent ({@code SET NX}), so it never overwrites what another process put meanwhile; an
- * invalidation by another process during the load is not seen, though: use invalidation events or
- * versioned keys for that.
+ * <p><b>Consistency across processes.</b> A miss takes a short lease in the entry's key before it
+ * loads, and the load fills only while the key still holds that lease (a Lua script on the one key,
+ * so valid on a cluster). A put, an invalidation (which leaves a tombstone) or a delete on any
+ * process replaces the lease, so a value loaded before it never lands afterwards, and a negative
+ * fill never overwrites a value. A miss that finds another caller's lease waits for its fill (at
+ * most {@code 2 s}), then loads and returns its value without filling. Within a process, {@link
+ * #get(Object, CacheLoader)} is single-flight, and a load in flight when this process puts or
+ * invalidates the key does not fill either. See {@code docs/consistency-across-nodes.md}.
  *
  * <p>Thread-safe. Null keys, values, loaders and TTLs are rejected with a {@link
  * NullPointerException} naming the argument.
@@ -123,14 +127,25 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   /** A bulk read's placeholder for a key whose answer has not been sorted yet. */
   private static final Object PENDING = new Object();
 
+  /** How long a fill lease lives: a load that takes longer does not fill. */
+  static final Duration LEASE_TTL = Duration.ofSeconds(10);
+
+  /** How long a miss waits at most for another node's fill before it loads by itself. */
+  static final Duration LEASE_WAIT = Duration.ofSeconds(2);
+
+  /** How long the tombstone of an invalidation lives. */
+  static final Duration TOMBSTONE_TTL = Duration.ofSeconds(60);
+
   private final String name;
   final RedisKeyLayout<K> layout;
   final ValueCodec<V> valueCodec;
-  private final TtlPolicy ttlPolicy;
+  final TtlPolicy ttlPolicy;
   private final int maxValueBytes;
   private final CircuitBreaker circuitBreaker;
   private final RedisConnectionResource connection;
   final GuardedRedisCommands redis;
+  final LeasedFill leasedFill;
+  final LeasedLoads<K, V> leases = new LeasedLoads<>(this);
   final StatsCounter stats = StatsCounter.concurrent();
   final SingleFlight<K, V> singleFlight = new SingleFlight<>();
   private final RedisCacheAsyncView<K, V> asyncView = new RedisCacheAsyncView<>(this);
@@ -139,13 +154,14 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   final InvalidationStamps stamps = new InvalidationStamps();
 
   /**
-   * Orders fills after loads against puts and invalidations: a fill checks the stamps of its keys
-   * and sends its SETs under the read lock; a put or invalidation moves the stamps of its keys
-   * under the write lock before sending its command, so a fill that started before it is either
-   * sent first (and overwritten) or not sent at all. Only the fills of the keys written (and of
-   * keys sharing their stripe) are dropped.
+   * Orders fills after loads against puts and invalidations of this process: a fill checks the
+   * stamps of its keys and sends its fill scripts under the read lock; a put or invalidation moves
+   * the stamps of its keys under the write lock before sending its command, so a fill that started
+   * before it is either sent first (and overwritten) or not sent at all. Only the fills of the keys
+   * written (and of keys sharing their stripe) are dropped. Across processes the fill lease ({@link
+   * LeasedFill}) does the same.
    */
-  private final ReentrantReadWriteLock fillLock = new ReentrantReadWriteLock();
+  final ReentrantReadWriteLock fillLock = new ReentrantReadWriteLock();
 
   private RedisCache(Builder<K, V> builder, RedisConnectionResource connection) {
     this.name = builder.name;
@@ -162,6 +178,14 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
             connection.connector(),
             circuitBreaker,
             builder.commandTimeout,
+            builder.name);
+    this.leasedFill =
+        new LeasedFill(
+            connection.commands(),
+            circuitBreaker,
+            builder.commandTimeout,
+            LEASE_TTL,
+            TOMBSTONE_TTL,
             builder.name);
   }
 
@@ -306,16 +330,28 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   private @Nullable V loadAndFill(
       K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader) throws Exception {
     long stamp = stamps.stamp(key);
+    LeasedFill.Acquired lease = leasedFill.acquireOrWait(redisKey, LEASE_WAIT);
+    Object found = leases.foundWhileLeasing(redisKey, lease);
+    if (found != MISS) {
+      return unwrap(found);
+    }
     long start = System.nanoTime();
     V value;
     try {
       value = loader.load(key);
     } catch (Throwable t) {
       stats.recordLoadFailure(System.nanoTime() - start);
+      leasedFill.release(redisKey, lease).join();
       throw t;
     }
     stats.recordLoadSuccess(System.nanoTime() - start);
-    fill(List.of(key), List.of(redisKey), Collections.singletonList(value), new long[] {stamp})
+    leases
+        .fill(
+            List.of(key),
+            List.of(redisKey),
+            Collections.singletonList(value),
+            List.of(lease),
+            new long[] {stamp})
         .join();
     return value;
   }
@@ -358,6 +394,13 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       return result;
     }
     long[] loadStamps = stampsOf(missing.keySet());
+    Map<K, LeasedFill.Acquired> held =
+        leases.sortLeases(
+            missing, leasedFill.acquireAll(new ArrayList<>(missing.values())).join(), result);
+    if (missing.isEmpty()) {
+      return result;
+    }
+    loadStamps = missing.size() == loadStamps.length ? loadStamps : stampsOf(missing.keySet());
     long start = System.nanoTime();
     Map<?, ? extends V> loaded;
     try {
@@ -367,13 +410,15 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
               "the loader returned a null map");
     } catch (RuntimeException | Error e) {
       stats.recordLoadFailure(System.nanoTime() - start);
+      leases.releaseAll(missing, held).join();
       throw e;
     } catch (Exception e) {
       stats.recordLoadFailure(System.nanoTime() - start);
+      leases.releaseAll(missing, held).join();
       throw new CacheLoadException("cache '" + name + "': bulk load failed: " + e, e);
     }
     stats.recordLoadSuccess(System.nanoTime() - start);
-    fill(missing, loaded, result, loadStamps).join();
+    leases.fill(missing, loaded, result, held, loadStamps).join();
     return result;
   }
 
@@ -382,42 +427,49 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   /**
    * {@inheritDoc}
    *
-   * <p>Redis down or slow: the write is skipped and counted, and this returns normally.
+   * <p>Redis down or slow: the write is counted as skipped and the old value is removed; this
+   * returns normally.
    *
    * @throws IllegalArgumentException if the codec cannot encode {@code value}, or its stored form
    *     is larger than the configured maximum; nothing is written
+   * @throws InvalidationFailedException if neither the write nor the removal of the old value
+   *     reached Redis
    */
   @Override
   public void put(K key, V value) {
-    putAsync(key, value, null).join();
+    await(putAsync(key, value, null));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Redis down or slow: the write is skipped and counted, and this returns normally.
+   * <p>Redis down or slow: as {@link #put(Object, Object)}.
    *
    * @throws IllegalArgumentException also if the codec cannot encode {@code value}, or its stored
    *     form is larger than the configured maximum; nothing is written
+   * @throws InvalidationFailedException if neither the write nor the removal of the old value
+   *     reached Redis
    */
   @Override
   public void put(K key, V value, Duration ttl) {
     Objects.requireNonNull(ttl, "ttl must not be null");
-    putAsync(key, value, ttl).join();
+    await(putAsync(key, value, ttl));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>The SETs are sent back to back (pipelined) and awaited together. Redis down or slow: the
-   * writes are skipped and counted, and this returns normally.
+   * <p>The SETs are sent back to back (pipelined) and awaited together. Redis down or slow: as
+   * {@link #put(Object, Object)}, for every key.
    *
    * @throws IllegalArgumentException if any value cannot be encoded or is too large; then nothing
    *     is written
+   * @throws InvalidationFailedException if neither the writes nor the removal of the old values
+   *     reached Redis
    */
   @Override
   public void putAll(Map<? extends K, ? extends V> entries) {
-    putAllAsync(entries).join();
+    await(putAllAsync(entries));
   }
 
   CompletableFuture<Void> putAsync(K key, V value, @Nullable Duration ttl) {
@@ -429,7 +481,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     invalidated(List.of(key));
     return redis
         .setAllAsync(List.of(redisKey), List.of(stored), new long[] {millis(effective)}, false)
-        .thenApply(ok -> null);
+        .thenCompose(
+            ok -> ok ? CompletableFuture.completedFuture(null) : redis.unlinkAsync(redisKey));
   }
 
   CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
@@ -450,7 +503,13 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     invalidated(entries.keySet());
-    return redis.setAllAsync(redisKeys, stored, ttls, false).thenApply(ok -> null);
+    return redis
+        .setAllAsync(redisKeys, stored, ttls, false)
+        .thenCompose(
+            ok ->
+                ok
+                    ? CompletableFuture.completedFuture(null)
+                    : redis.unlinkAsync(redisKeys.toArray(new byte[0][])));
   }
 
   // ------------------------------------------------------------------------------ invalidation
@@ -498,7 +557,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   CompletableFuture<Void> invalidateAsync(K key) {
     byte[] redisKey = layout.redisKey(requireKey(key));
     invalidated(List.of(key));
-    return redis.unlinkAsync(redisKey);
+    return leasedFill.tombstone(redisKey);
   }
 
   CompletableFuture<Void> invalidateAllAsync(Iterable<? extends K> keys) {
@@ -508,7 +567,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     }
     byte[][] redisKeys = redisKeys(distinct);
     invalidated(distinct);
-    return redis.unlinkAsync(redisKeys);
+    return leasedFill.tombstone(redisKeys);
   }
 
   CompletableFuture<Void> invalidateEverythingAsync() {
@@ -548,8 +607,28 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     return new RedisCacheStats(
         redis.degradedReads(),
         redis.skippedWrites(),
-        redis.failedInvalidations(),
+        redis.failedInvalidations() + leasedFill.failedTombstones(),
         redis.corruptValues());
+  }
+
+  /**
+   * Returns the counts of fill leases so far: granted, waited for, waits that ran out, fills landed
+   * and fills rejected as stale.
+   *
+   * @return an immutable snapshot
+   */
+  public LeaseStats leaseStats() {
+    return new LeaseStats(
+        leasedFill.leasesGranted(),
+        leasedFill.leasesWaited(),
+        leasedFill.leaseWaitsTimedOut(),
+        leasedFill.fillsLanded(),
+        leasedFill.fillsRejected());
+  }
+
+  /** Returns the leased fills, for their counters. */
+  LeasedFill leasedFill() {
+    return leasedFill;
   }
 
   /**
@@ -601,7 +680,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   }
 
   @SuppressWarnings("unchecked")
-  private static <V> @Nullable V unwrap(Object found) {
+  static <V> @Nullable V unwrap(Object found) {
     return found == ABSENT ? null : (V) found;
   }
 
@@ -625,6 +704,9 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
         }
       case ABSENT:
         return ABSENT;
+      case TOMBSTONE:
+      case LEASE:
+        return MISS;
       default:
         redis.corruptValue(redisKey, stored, "not a Strata cache entry (unknown header)");
         return MISS;
@@ -680,88 +762,6 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     return answer;
   }
 
-  /** Fills the entries of a bulk load: found values, and negative entries for the rest. */
-  CompletableFuture<Boolean> fill(
-      Map<K, byte[]> missing, Map<?, ? extends V> loaded, Map<K, V> result, long[] loadStamps) {
-    List<K> keys = new ArrayList<>(missing.size());
-    List<byte[]> redisKeys = new ArrayList<>(missing.size());
-    List<@Nullable V> values = new ArrayList<>(missing.size());
-    for (Map.Entry<K, byte[]> entry : missing.entrySet()) {
-      V value = loaded.get(entry.getKey());
-      if (value != null) {
-        result.put(entry.getKey(), value);
-      }
-      keys.add(entry.getKey());
-      redisKeys.add(entry.getValue());
-      values.add(value);
-    }
-    return fill(keys, redisKeys, values, loadStamps);
-  }
-
-  /**
-   * Writes loaded values (null for "absent": a negative entry when negative caching is on, nothing
-   * otherwise), unless a put or invalidation happened since the load started, and only to keys that
-   * are still absent ({@code SET NX}). Never fails.
-   */
-  CompletableFuture<Boolean> fill(
-      List<K> cacheKeys,
-      List<byte[]> redisKeys,
-      List<? extends @Nullable V> values,
-      long[] loadStamps) {
-    int size = redisKeys.size();
-    List<K> owners = new ArrayList<>(size);
-    long[] ownerStamps = new long[size];
-    List<byte[]> keys = new ArrayList<>(size);
-    List<byte[]> stored = new ArrayList<>(size);
-    long[] ttls = new long[size];
-    for (int i = 0; i < size; i++) {
-      V value = values.get(i);
-      byte[] bytes;
-      long ttl;
-      if (value == null) {
-        if (!ttlPolicy.cachesNegatives()) {
-          continue;
-        }
-        bytes = StoredValueFormat.absentMarker();
-        ttl = millis(ttlPolicy.nextNegativeTtl());
-      } else {
-        bytes = encodeForFill(value);
-        if (bytes == null) {
-          continue;
-        }
-        ttl = millis(ttlPolicy.nextDefaultTtl());
-      }
-      ttls[keys.size()] = ttl;
-      ownerStamps[keys.size()] = loadStamps[i];
-      owners.add(cacheKeys.get(i));
-      keys.add(redisKeys.get(i));
-      stored.add(bytes);
-    }
-    if (keys.isEmpty()) {
-      return CompletableFuture.completedFuture(true);
-    }
-    fillLock.readLock().lock();
-    try {
-      int kept = 0;
-      for (int i = 0; i < keys.size(); i++) {
-        if (stamps.unchanged(owners.get(i), ownerStamps[i])) {
-          keys.set(kept, keys.get(i));
-          stored.set(kept, stored.get(i));
-          ttls[kept] = ttls[i];
-          kept++;
-        }
-      }
-      if (kept == 0) {
-        return CompletableFuture.completedFuture(false);
-      }
-      // NX: a fill never overwrites what was written meanwhile (by another process), nor a key of
-      // another Redis type
-      return redis.setAllAsync(keys.subList(0, kept), stored.subList(0, kept), ttls, true);
-    } finally {
-      fillLock.readLock().unlock();
-    }
-  }
-
   /** Moves the stamps of keys about to be put or invalidated, so no older fill of them lands. */
   private void invalidated(Iterable<? extends K> keys) {
     fillLock.writeLock().lock();
@@ -815,7 +815,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     return key == null ? "a loaded value" : "the value for key " + key;
   }
 
-  private byte @Nullable [] encodeForFill(V value) {
+  byte @Nullable [] encodeForFill(V value) {
     try {
       return encodeOrThrow(null, value);
     } catch (IllegalArgumentException e) {
@@ -825,7 +825,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     }
   }
 
-  private static long millis(@Nullable Duration ttl) {
+  static long millis(@Nullable Duration ttl) {
     return ttl == null ? 0 : Math.max(1, ttl.toMillis());
   }
 

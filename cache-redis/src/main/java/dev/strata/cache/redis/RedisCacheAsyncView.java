@@ -2,7 +2,9 @@ package dev.strata.cache.redis;
 
 import dev.strata.cache.AsyncCache;
 import dev.strata.cache.Cache;
+import dev.strata.cache.redis.internal.LeasedFill;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,12 +59,32 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
       byte[] redisKey,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
     long stamp = cache.stamps.stamp(key);
+    return cache
+        .leasedFill
+        .acquire(redisKey)
+        .thenCompose(
+            lease -> {
+              Object found = cache.leases.foundWhileLeasing(redisKey, lease);
+              if (found != RedisCache.MISS) {
+                return CompletableFuture.completedFuture(RedisCache.<V>unwrap(found));
+              }
+              return loadAndFill(key, redisKey, loader, stamp, lease);
+            });
+  }
+
+  private CompletableFuture<@Nullable V> loadAndFill(
+      K key,
+      byte[] redisKey,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+      long stamp,
+      LeasedFill.Acquired lease) {
     long start = System.nanoTime();
     CompletionStage<? extends @Nullable V> stage;
     try {
       stage = Objects.requireNonNull(loader.apply(key), "the loader returned a null stage");
     } catch (Throwable t) {
       cache.stats.recordLoadFailure(System.nanoTime() - start);
+      cache.leasedFill.release(redisKey, lease);
       return CompletableFuture.failedFuture(t);
     }
     CompletableFuture<@Nullable V> result = new CompletableFuture<>();
@@ -70,15 +92,18 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
         (value, error) -> {
           if (error != null) {
             cache.stats.recordLoadFailure(System.nanoTime() - start);
+            cache.leasedFill.release(redisKey, lease);
             result.completeExceptionally(error);
             return;
           }
           cache.stats.recordLoadSuccess(System.nanoTime() - start);
           cache
+              .leases
               .fill(
                   List.of(key),
                   List.of(redisKey),
                   Collections.singletonList(value),
+                  List.of(lease),
                   new long[] {stamp})
               .whenComplete((ok, ignored) -> result.complete(value));
         });
@@ -125,7 +150,23 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
               if (missing.isEmpty()) {
                 return CompletableFuture.completedFuture(result);
               }
-              return loadAllAndFill(missing, result, loader);
+              long[] loadStamps = cache.stampsOf(missing.keySet());
+              return cache
+                  .leasedFill
+                  .acquireAll(new ArrayList<>(missing.values()))
+                  .thenCompose(
+                      leaseAnswers -> {
+                        Map<K, LeasedFill.Acquired> held =
+                            cache.leases.sortLeases(missing, leaseAnswers, result);
+                        if (missing.isEmpty()) {
+                          return CompletableFuture.completedFuture(result);
+                        }
+                        long[] stamps =
+                            missing.size() == loadStamps.length
+                                ? loadStamps
+                                : cache.stampsOf(missing.keySet());
+                        return loadAllAndFill(missing, result, loader, held, stamps);
+                      });
             });
   }
 
@@ -133,8 +174,9 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
       Map<K, byte[]> missing,
       Map<K, V> result,
       Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
-          loader) {
-    long[] loadStamps = cache.stampsOf(missing.keySet());
+          loader,
+      Map<K, LeasedFill.Acquired> held,
+      long[] loadStamps) {
     long start = System.nanoTime();
     CompletionStage<? extends Map<? extends K, ? extends V>> stage;
     try {
@@ -144,6 +186,7 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
               "the loader returned a null stage");
     } catch (Throwable t) {
       cache.stats.recordLoadFailure(System.nanoTime() - start);
+      cache.leases.releaseAll(missing, held);
       return CompletableFuture.failedFuture(t);
     }
     CompletableFuture<Map<K, V>> done = new CompletableFuture<>();
@@ -154,12 +197,14 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
           }
           if (error != null) {
             cache.stats.recordLoadFailure(System.nanoTime() - start);
+            cache.leases.releaseAll(missing, held);
             done.completeExceptionally(error);
             return;
           }
           cache.stats.recordLoadSuccess(System.nanoTime() - start);
           cache
-              .fill(missing, loaded, result, loadStamps)
+              .leases
+              .fill(missing, loaded, result, held, loadStamps)
               .whenComplete((ok, ignored) -> done.complete(result));
         });
     return done;

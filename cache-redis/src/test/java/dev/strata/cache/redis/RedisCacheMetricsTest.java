@@ -1,6 +1,7 @@
 package dev.strata.cache.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.cache.redis.metrics.RedisCacheMetrics;
 import dev.strata.testsupport.RedisServer;
@@ -32,7 +33,7 @@ class RedisCacheMetricsTest {
       cache.getIfPresent("bad");
       redis.kill();
       cache.getIfPresent("a");
-      cache.put("c", "3");
+      assertThatThrownBy(() -> cache.put("c", "3")).isInstanceOf(InvalidationFailedException.class);
 
       assertThat(count(registry, "strata.cache.gets", "result", "hit")).isEqualTo(1);
       assertThat(count(registry, "strata.cache.gets", "result", "miss")).isEqualTo(3);
@@ -44,6 +45,9 @@ class RedisCacheMetricsTest {
                   .functionTimer()
                   .totalTime(TimeUnit.NANOSECONDS))
           .isPositive();
+      assertThat(count(registry, "strata.cache.redis.leases", "result", "granted")).isEqualTo(1);
+      assertThat(count(registry, "strata.cache.redis.fills", "result", "landed")).isEqualTo(1);
+      assertThat(count(registry, "strata.cache.redis.fills", "result", "rejected_stale")).isZero();
       assertThat(count(registry, "strata.cache.redis.degraded", "operation", "read")).isEqualTo(1);
       assertThat(count(registry, "strata.cache.redis.degraded", "operation", "write")).isEqualTo(1);
       assertThat(

@@ -555,7 +555,7 @@ class RedisCacheTest {
   }
 
   @Test
-  void aClosedCacheReadsMissesSkipsWritesAndFailsInvalidations() throws Exception {
+  void aClosedCacheReadsMissesSkipsFillsAndFailsPutsAndInvalidations() throws Exception {
     RedisCache<String, String> closed = RedisCache.builder(client).name("closed").build();
     closed.put("k", "v");
     closed.close();
@@ -564,7 +564,9 @@ class RedisCacheTest {
     assertThat(closed.get("k", key -> "loaded")).isEqualTo("loaded");
     assertThat(closed.getAllPresent(List.of("k"))).isEmpty();
     assertThat(closed.async().getIfPresent("k").toCompletableFuture().get()).isNull();
-    closed.put("k", "v2");
+    assertThatThrownBy(() -> closed.put("k", "v2"))
+        .as("a put that can neither write nor remove the old value fails")
+        .isInstanceOf(InvalidationFailedException.class);
     assertThatThrownBy(() -> closed.invalidate("k"))
         .isInstanceOf(InvalidationFailedException.class);
     assertThat(closed.redisStats().degradedReads()).isEqualTo(4);

@@ -105,7 +105,9 @@ class RedisInvalidationBusTest {
 
       assertThat(users.get("cached", key -> "unused")).as("from L1").isEqualTo("C");
       assertThat(users.get("new", key -> "N")).as("L2 degrades, the loader answers").isEqualTo("N");
-      users.put("written", "W"); // RedisCache skips the write; nothing thrown
+      // neither the write nor the removal of the old value reaches Redis: the put fails loudly
+      assertThatThrownBy(() -> users.put("written", "W"))
+          .isInstanceOf(InvalidationFailedException.class);
 
       server.restart();
 

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * While Redis is stopped, a cache's puts and a bus's publishes are refused at once by the
- * connection policy and counted, instead of piling up in memory to be replayed later.
+ * connection policy and counted, instead of piling up in memory to be replayed later. A put whose
+ * SET is refused tries to remove the old value (UNLINK), is refused again and fails with {@link
+ * InvalidationFailedException}.
  */
 @ExtendWith(RedisServerExtension.class)
 class RedisOutageIsBoundedTest {
@@ -41,32 +43,43 @@ class RedisOutageIsBoundedTest {
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> {
-                cache.put("probe", "v");
+                putIgnoringFailure(cache, "probe");
                 return connector.rejectedCommands() > 0;
               });
       long rejectedBefore = connector.rejectedCommands();
       long skippedBefore = cache.redisStats().skippedWrites();
+      long failedBefore = cache.redisStats().failedInvalidations();
 
+      int failedPuts = 0;
       for (int i = 0; i < N; i++) {
-        cache.put("k" + i, "v");
+        failedPuts += putIgnoringFailure(cache, "k" + i) ? 0 : 1;
         bus.publish(InvalidationEvent.keys("outage", java.util.List.of("k" + i), "node"));
       }
 
+      assertThat(failedPuts).isEqualTo(N);
       assertThat(cache.redisStats().skippedWrites() - skippedBefore).isEqualTo(N);
+      assertThat(cache.redisStats().failedInvalidations() - failedBefore).isEqualTo(N);
       await().atMost(Duration.ofSeconds(30)).until(() -> bus.publishFailureCount() == N);
-      // every put and publish failed at once; (nearly) all of them as rejected commands
-      assertThat(connector.rejectedCommands() - rejectedBefore).isGreaterThan(2L * N - 100);
+      // every put (SET, then UNLINK) and publish failed at once; (nearly) all as rejected commands
+      assertThat(connector.rejectedCommands() - rejectedBefore).isGreaterThan(3L * N - 100);
 
       // nothing was held back to be replayed: after a restart only what is written now is there
       redis.restart();
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
-              () -> {
-                cache.put("after", "v");
-                return "v".equals(cache.getIfPresent("after"));
-              });
+              () -> putIgnoringFailure(cache, "after") && "v".equals(cache.getIfPresent("after")));
       assertThat(redis.command("DBSIZE")).isEqualTo(1L);
+    }
+  }
+
+  /** Puts {@code v}; returns false when the put failed because Redis could not be reached. */
+  private static boolean putIgnoringFailure(RedisCache<String, String> cache, String key) {
+    try {
+      cache.put(key, "v");
+      return true;
+    } catch (InvalidationFailedException e) {
+      return false;
     }
   }
 }

@@ -7,8 +7,12 @@ package dev.strata.cache.redis.internal;
  *   byte 0   format version: 0xF9 = version 1 (0xF8..0xFF never occur in UTF-8, so text written
  *            by other programs is recognised as foreign)
  *   byte 1   kind: 'V' a value, followed by the codec's bytes; 'N' a negative ("absent") entry,
- *            with nothing after it
+ *            with nothing after it; 'T' a tombstone left by an invalidation, followed by its
+ *            generation in decimal; 'L' a fill lease, followed by the holder's nonce, ':' and the
+ *            generation of the tombstone it replaced (see {@link LeasedFill})
  * </pre>
+ *
+ * <p>Tombstones and leases read as misses.
  *
  * <p>A real value always has kind 'V', so the negative marker can never collide with a value,
  * whatever the codec produces. Anything else is corrupt (or foreign) and reads as a miss.
@@ -20,6 +24,8 @@ public final class StoredValueFormat {
 
   static final byte KIND_VALUE = 'V';
   static final byte KIND_ABSENT = 'N';
+  static final byte KIND_TOMBSTONE = 'T';
+  static final byte KIND_LEASE = 'L';
 
   /** The size of the header. */
   public static final int HEADER_BYTES = 2;
@@ -32,6 +38,10 @@ public final class StoredValueFormat {
     VALUE,
     /** A negative entry. */
     ABSENT,
+    /** A tombstone: the key was invalidated; reads as a miss. */
+    TOMBSTONE,
+    /** A fill lease held by a loading node; reads as a miss. */
+    LEASE,
     /** Not an entry of this format: corrupt or written by something else. */
     CORRUPT
   }
@@ -76,6 +86,12 @@ public final class StoredValueFormat {
     }
     if (stored[1] == KIND_ABSENT && stored.length == HEADER_BYTES) {
       return Kind.ABSENT;
+    }
+    if (stored[1] == KIND_TOMBSTONE) {
+      return Kind.TOMBSTONE;
+    }
+    if (stored[1] == KIND_LEASE) {
+      return Kind.LEASE;
     }
     return Kind.CORRUPT;
   }

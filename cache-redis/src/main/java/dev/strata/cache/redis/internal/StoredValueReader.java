@@ -42,9 +42,9 @@ public final class StoredValueReader {
    * @param commands the cache's commands (standalone or cluster)
    * @param keys the Redis keys
    * @param codec decodes the values
-   * @return a stage completed with one answer per key, in key order: null for a missing key, the
-   *     decoded value, {@link #ABSENT} or a {@link Corrupt}; completed exceptionally when Redis
-   *     failed
+   * @return a stage completed with one answer per key, in key order: null for a missing key (or one
+   *     holding a tombstone or a fill lease), the decoded value, {@link #ABSENT} or a {@link
+   *     Corrupt}; completed exceptionally when Redis failed
    */
   public static CompletableFuture<@Nullable Object[]> mget(
       RedisClusterAsyncCommands<byte[], byte[]> commands, byte[][] keys, ValueCodec<?> codec) {
@@ -102,9 +102,10 @@ public final class StoredValueReader {
   /**
    * Classifies and decodes one stored entry from a buffer.
    *
-   * @return the value, {@link #ABSENT} or a {@link Corrupt}
+   * @return the value, {@link #ABSENT}, a {@link Corrupt}, or null for a tombstone or a fill lease
+   *     (a miss)
    */
-  static Object read(ByteBuffer buffer, ValueCodec<?> codec, ScratchHolder scratch) {
+  static @Nullable Object read(ByteBuffer buffer, ValueCodec<?> codec, ScratchHolder scratch) {
     int length = buffer.remaining();
     int at = buffer.position();
     if (length < StoredValueFormat.HEADER_BYTES || buffer.get(at) != StoredValueFormat.FORMAT_V1) {
@@ -113,6 +114,9 @@ public final class StoredValueReader {
     byte kind = buffer.get(at + 1);
     if (kind == StoredValueFormat.KIND_ABSENT && length == StoredValueFormat.HEADER_BYTES) {
       return ABSENT;
+    }
+    if (kind == StoredValueFormat.KIND_TOMBSTONE || kind == StoredValueFormat.KIND_LEASE) {
+      return null;
     }
     if (kind != StoredValueFormat.KIND_VALUE) {
       return corrupt(buffer, "not a Strata cache entry (unknown header)");

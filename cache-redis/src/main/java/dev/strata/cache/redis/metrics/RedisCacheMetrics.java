@@ -93,6 +93,43 @@ public final class RedisCacheMetrics implements MeterBinder {
         "invalidate",
         c -> c.redisStats().failedInvalidations(),
         degraded);
+    String leases = "fill leases: granted, waited for another node's fill, waits that ran out";
+    counter(
+        registry,
+        "strata.cache.redis.leases",
+        "result",
+        "granted",
+        c -> c.leaseStats().granted(),
+        leases);
+    counter(
+        registry,
+        "strata.cache.redis.leases",
+        "result",
+        "waited",
+        c -> c.leaseStats().waited(),
+        leases);
+    counter(
+        registry,
+        "strata.cache.redis.leases",
+        "result",
+        "wait_timed_out",
+        c -> c.leaseStats().waitsTimedOut(),
+        leases);
+    String fills = "fills after a load: landed under their lease, or rejected as stale";
+    counter(
+        registry,
+        "strata.cache.redis.fills",
+        "result",
+        "landed",
+        c -> c.leaseStats().fillsLanded(),
+        fills);
+    counter(
+        registry,
+        "strata.cache.redis.fills",
+        "result",
+        "rejected_stale",
+        c -> c.leaseStats().fillsRejectedAsStale(),
+        fills);
     FunctionCounter.builder("strata.cache.redis.corrupt", cache, c -> corrupt(c.redisStats()))
         .tags(tags)
         .description("entries that could not be decoded and were deleted")

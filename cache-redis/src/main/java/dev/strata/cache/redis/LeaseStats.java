@@ -1,0 +1,15 @@
+package dev.strata.cache.redis;
+
+/**
+ * Counts of a {@link RedisCache}'s fill leases since it was built (see {@code
+ * docs/consistency-across-nodes.md}). An immutable snapshot.
+ *
+ * @param granted leases this cache took before loading
+ * @param waited misses that found another caller's lease and waited for its fill
+ * @param waitsTimedOut waits that ran out, after which the caller loaded by itself without filling
+ * @param fillsLanded fills written under their lease
+ * @param fillsRejectedAsStale fills not written because their lease had expired or was superseded
+ *     by a put, an invalidation or a delete
+ */
+public record LeaseStats(
+    long granted, long waited, long waitsTimedOut, long fillsLanded, long fillsRejectedAsStale) {}

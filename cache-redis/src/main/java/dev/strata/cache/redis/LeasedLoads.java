@@ -1,0 +1,178 @@
+package dev.strata.cache.redis;
+
+import dev.strata.cache.redis.internal.LeasedFill;
+import dev.strata.cache.redis.internal.StoredValueFormat;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lease steps of a {@link RedisCache}'s loads, shared by its blocking and non-blocking forms:
+ * what a lease attempt found in the key, sorting the answers of a bulk attempt, giving the leases
+ * of a failed load back, and the fills after a load (checked against this process's stamps and the
+ * lease). Thread-safe (stateless apart from the cache).
+ */
+final class LeasedLoads<K, V> {
+
+  private final RedisCache<K, V> cache;
+
+  LeasedLoads(RedisCache<K, V> cache) {
+    this.cache = cache;
+  }
+
+  /**
+   * Returns what a lease attempt found in the key instead of a lease: the decoded entry, or {@link
+   * RedisCache#MISS} when the lease was granted, is busy, Redis could not answer, or the entry is
+   * corrupt.
+   */
+  Object foundWhileLeasing(byte[] redisKey, LeasedFill.Acquired lease) {
+    byte[] stored = lease.bytes();
+    return lease.outcome() == LeasedFill.Outcome.FOUND && stored != null
+        ? cache.decode(redisKey, stored)
+        : RedisCache.MISS;
+  }
+
+  /**
+   * Sorts the answers of a bulk lease attempt: entries found meanwhile move from {@code missing}
+   * into {@code result} (a negative entry is left out); the rest keep their lease outcome.
+   *
+   * @return the lease outcome of every key still in {@code missing}
+   */
+  Map<K, LeasedFill.Acquired> sortLeases(
+      Map<K, byte[]> missing, List<LeasedFill.Acquired> answers, Map<K, V> result) {
+    Map<K, LeasedFill.Acquired> leases = new HashMap<>(RedisCache.capacity(missing.size()));
+    int i = 0;
+    for (Iterator<Map.Entry<K, byte[]>> it = missing.entrySet().iterator(); it.hasNext(); i++) {
+      Map.Entry<K, byte[]> entry = it.next();
+      LeasedFill.Acquired lease = answers.get(i);
+      Object found = foundWhileLeasing(entry.getValue(), lease);
+      if (found == RedisCache.MISS) {
+        leases.put(entry.getKey(), lease);
+        continue;
+      }
+      it.remove();
+      V value = RedisCache.unwrap(found);
+      if (value != null) {
+        result.put(entry.getKey(), value);
+      }
+    }
+    return leases;
+  }
+
+  /** Gives back the leases of a bulk load that failed; never completes exceptionally. */
+  CompletableFuture<Void> releaseAll(Map<K, byte[]> missing, Map<K, LeasedFill.Acquired> leases) {
+    List<CompletableFuture<?>> releases = new ArrayList<>();
+    missing.forEach(
+        (key, redisKey) -> {
+          LeasedFill.Acquired lease = leases.get(key);
+          if (lease != null) {
+            releases.add(cache.leasedFill.release(redisKey, lease));
+          }
+        });
+    return CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /** Fills the entries of a bulk load: found values, and negative entries for the rest. */
+  CompletableFuture<Boolean> fill(
+      Map<K, byte[]> missing,
+      Map<?, ? extends V> loaded,
+      Map<K, V> result,
+      Map<K, LeasedFill.Acquired> held,
+      long[] loadStamps) {
+    List<K> keys = new ArrayList<>(missing.size());
+    List<byte[]> redisKeys = new ArrayList<>(missing.size());
+    List<@Nullable V> values = new ArrayList<>(missing.size());
+    List<LeasedFill.Acquired> leaseList = new ArrayList<>(missing.size());
+    for (Map.Entry<K, byte[]> entry : missing.entrySet()) {
+      V value = loaded.get(entry.getKey());
+      if (value != null) {
+        result.put(entry.getKey(), value);
+      }
+      keys.add(entry.getKey());
+      redisKeys.add(entry.getValue());
+      values.add(value);
+      leaseList.add(held.getOrDefault(entry.getKey(), LeasedFill.NO_LEASE));
+    }
+    return fill(keys, redisKeys, values, leaseList, loadStamps);
+  }
+
+  /**
+   * Writes loaded values (null for "absent": a negative entry when negative caching is on, nothing
+   * otherwise) to the keys whose fill lease was granted, each only while its key still holds that
+   * lease (so no put, invalidation or delete by any process happened since), and unless this
+   * process put or invalidated the key since the load started. Gives back the leases of entries not
+   * filled. Never fails.
+   */
+  CompletableFuture<Boolean> fill(
+      List<K> cacheKeys,
+      List<byte[]> redisKeys,
+      List<? extends @Nullable V> values,
+      List<LeasedFill.Acquired> leaseList,
+      long[] loadStamps) {
+    int size = redisKeys.size();
+    List<K> owners = new ArrayList<>(size);
+    long[] ownerStamps = new long[size];
+    List<byte[]> keys = new ArrayList<>(size);
+    List<byte[]> stored = new ArrayList<>(size);
+    List<LeasedFill.Acquired> granted = new ArrayList<>(size);
+    List<CompletableFuture<?>> releases = new ArrayList<>();
+    long[] ttls = new long[size];
+    for (int i = 0; i < size; i++) {
+      LeasedFill.Acquired lease = leaseList.get(i);
+      if (lease.outcome() != LeasedFill.Outcome.GRANTED) {
+        if (lease.outcome() == LeasedFill.Outcome.UNAVAILABLE) {
+          cache.redis.countSkippedWrites(1);
+        }
+        continue;
+      }
+      byte[] bytes = storedForFill(values.get(i));
+      if (bytes == null) {
+        releases.add(cache.leasedFill.release(redisKeys.get(i), lease));
+        continue;
+      }
+      ttls[keys.size()] =
+          RedisCache.millis(
+              values.get(i) == null
+                  ? cache.ttlPolicy.nextNegativeTtl()
+                  : cache.ttlPolicy.nextDefaultTtl());
+      ownerStamps[keys.size()] = loadStamps[i];
+      owners.add(cacheKeys.get(i));
+      keys.add(redisKeys.get(i));
+      stored.add(bytes);
+      granted.add(lease);
+    }
+    CompletableFuture<Integer> landed = CompletableFuture.completedFuture(0);
+    if (!keys.isEmpty()) {
+      List<byte @Nullable []> fillLeases = new ArrayList<>(keys.size());
+      cache.fillLock.readLock().lock();
+      try {
+        for (int i = 0; i < keys.size(); i++) {
+          boolean current = cache.stamps.unchanged(owners.get(i), ownerStamps[i]);
+          fillLeases.add(current ? granted.get(i).bytes() : null);
+          if (!current) {
+            releases.add(cache.leasedFill.release(keys.get(i), granted.get(i)));
+          }
+        }
+        landed = cache.leasedFill.fill(keys, fillLeases, stored, ttls);
+      } finally {
+        cache.fillLock.readLock().unlock();
+      }
+    }
+    int wanted = keys.size();
+    return landed.thenCombine(
+        CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0])),
+        (n, done) -> n == wanted);
+  }
+
+  /** The stored form of a loaded value, or null when it is not cached (counted and logged). */
+  private byte @Nullable [] storedForFill(@Nullable V value) {
+    if (value != null) {
+      return cache.encodeForFill(value);
+    }
+    return cache.ttlPolicy.cachesNegatives() ? StoredValueFormat.absentMarker() : null;
+  }
+}
