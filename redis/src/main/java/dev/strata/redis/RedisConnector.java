@@ -109,6 +109,28 @@ public final class RedisConnector implements AutoCloseable {
   }
 
   /**
+   * Creates a standalone (or Sentinel-managed) Lettuce client configured by {@code settings}, for an
+   * application that shares one client between Strata and its own code (a framework's client bean,
+   * for example) and hands it to {@link #of(RedisClient)}. The options are the ones {@link
+   * #create(RedisSettings)} uses, so the connection policy stays in this module.
+   *
+   * @param settings standalone or Sentinel settings; not null
+   * @return a new client with the settings' default URI, which the caller owns and shuts down
+   * @throws NullPointerException if {@code settings} is null
+   * @throws IllegalArgumentException if {@code settings} describe a Redis Cluster
+   */
+  public static RedisClient createStandaloneClient(RedisSettings settings) {
+    Objects.requireNonNull(settings, "settings must not be null");
+    if (settings.isCluster()) {
+      throw new IllegalArgumentException(
+          "settings describe a Redis Cluster; a standalone client needs standalone or Sentinel"
+              + " settings: "
+              + settings);
+    }
+    return LettuceClients.standalone(settings, settings.redisUris().get(0));
+  }
+
+  /**
    * Returns a connector on a standalone (or Sentinel-managed) client that the application owns and
    * has set up; the client must have a default {@link RedisURI} ({@code RedisClient.create(uri)}).
    * Connections get {@link RedisSettings#DEFAULT_COMMAND_TIMEOUT} unless opened with a timeout.

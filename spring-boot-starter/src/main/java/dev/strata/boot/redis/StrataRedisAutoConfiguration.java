@@ -2,10 +2,7 @@ package dev.strata.boot.redis;
 
 import dev.strata.redis.RedisConnector;
 import dev.strata.redis.RedisSettings;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -82,23 +79,7 @@ public class StrataRedisAutoConfiguration {
   @Conditional(RedisAddressConfigured.class)
   RedisClient strataRedisClient(
       RedisConnectionSettings settings, LettuceVersionCheck versionCheck) {
-    RedisSettings s = settings.settings();
-    RedisClient client = RedisClient.create(s.redisUris().get(0));
-    client.setOptions(
-        ClientOptions.builder()
-            .disconnectedBehavior(
-                s.rejectCommandsWhileDisconnected()
-                    ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
-                    : ClientOptions.DisconnectedBehavior.DEFAULT)
-            .requestQueueSize(s.requestQueueSize())
-            .timeoutOptions(TimeoutOptions.enabled(s.commandTimeout()))
-            .socketOptions(
-                SocketOptions.builder()
-                    .connectTimeout(s.connectTimeout())
-                    .keepAlive(s.tcpKeepAlive())
-                    .build())
-            .build());
-    return client;
+    return RedisConnector.createStandaloneClient(settings.settings());
   }
 
   /**
