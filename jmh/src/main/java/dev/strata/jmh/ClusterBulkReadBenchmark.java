@@ -8,8 +8,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,18 +48,10 @@ public class ClusterBulkReadBenchmark {
   private StatefulRedisClusterConnection<String, String> rawConnection;
   private RedisAdvancedClusterCommands<String, String> raw;
   private RedisCache<String, String> strata;
-  private final List<String>[] bulkKeys = newListArray(GROUPS);
-  private final String[][] rawBulkKeys = new String[GROUPS][];
-  private final CacheLoader<String, String> failingLoader =
-      key -> {
-        throw new IllegalStateException("every key is present; nothing should load " + key);
-      };
+  private List<String>[] bulkKeys;
+  private String[][] rawBulkKeys;
+  private final CacheLoader<String, String> failingLoader = BenchmarkData.failingLoader();
   private int next;
-
-  @SuppressWarnings("unchecked")
-  private static List<String>[] newListArray(int size) {
-    return new List[size];
-  }
 
   @Setup(Level.Trial)
   public void start() {
@@ -70,24 +60,14 @@ public class ClusterBulkReadBenchmark {
     rawConnection = client.connect();
     raw = rawConnection.sync();
     strata = RedisCache.builder(client).name("cluster-benchmark").build();
-    String[] keys = new String[KEYS];
-    String[] rawKeys = new String[KEYS];
-    Map<String, String> entries = new HashMap<>();
-    for (int i = 0; i < KEYS; i++) {
-      String value = "value-" + i + "-" + "x".repeat(48);
-      keys[i] = "key-" + i;
-      rawKeys[i] = "raw:key-" + i;
-      entries.put(keys[i], value);
-      raw.set(rawKeys[i], value);
-    }
-    strata.putAll(entries);
-    for (int g = 0; g < GROUPS; g++) {
-      bulkKeys[g] = Arrays.asList(Arrays.copyOfRange(keys, g * BULK, (g + 1) * BULK));
-      rawBulkKeys[g] = Arrays.copyOfRange(rawKeys, g * BULK, (g + 1) * BULK);
-    }
-    if (strata.getAll(bulkKeys[0], failingLoader).size() != BULK) {
-      throw new IllegalStateException("the cache does not hold the benchmark's keys");
-    }
+    String[] keys = BenchmarkData.keys("key-", KEYS);
+    String[] rawKeys = BenchmarkData.keys("raw:key-", KEYS);
+    BenchmarkData.writeEach(rawKeys, raw::set);
+    strata.putAll(BenchmarkData.entries(keys));
+    bulkKeys = BenchmarkData.groupLists(keys, BULK);
+    rawBulkKeys = BenchmarkData.groups(rawKeys, BULK);
+    BenchmarkData.requireHeld(
+        strata.getAll(bulkKeys[0], failingLoader).size() == BULK, "the cache");
   }
 
   @TearDown(Level.Trial)

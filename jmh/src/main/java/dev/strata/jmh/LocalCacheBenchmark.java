@@ -1,7 +1,6 @@
 package dev.strata.jmh;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.strata.cache.TtlPolicy;
 import dev.strata.cache.local.LocalCache;
 import java.time.Duration;
@@ -19,10 +18,11 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link LocalCache} against the raw Caffeine cache it wraps, configured alike: the same maximum
- * size, a 10-minute TTL and statistics on (Caffeine's {@code recordStats()}; Strata records
- * statistics by default). Both caches hold the same {@value #KEYS} keys, so every lookup hits. The
- * {@code 2T} variants run the same lookups from two threads at once.
+ * {@link LocalCache} against the raw Caffeine cache it wraps ({@link RawCaffeine}), configured
+ * alike: the same maximum size, a 10-minute TTL and statistics on (Caffeine's {@code
+ * recordStats()}; Strata records statistics by default). Both caches hold the same {@value #KEYS}
+ * keys, so every lookup hits. The {@code 2T} variants run the same lookups from two threads at
+ * once.
  *
  * <p>{@code strataGetHit / rawCaffeineGetHit} is the cost of the Strata wrapper on a hit (target
  * 0.90 or better); {@code strataPut / rawCaffeinePut} the cost on a write.
@@ -38,7 +38,7 @@ public class LocalCacheBenchmark {
   /** Number of distinct keys; a power of two so that a mask picks the next one. */
   static final int KEYS = 1 << 14;
 
-  private static final Duration TTL = Duration.ofMinutes(10);
+  private static final Duration TTL = RawCaffeine.TTL;
 
   private final Integer[] keys = new Integer[KEYS];
   private final String[] values = new String[KEYS];
@@ -62,7 +62,7 @@ public class LocalCacheBenchmark {
 
   @Setup
   public void fill() {
-    raw = Caffeine.newBuilder().maximumSize(2L * KEYS).expireAfterWrite(TTL).recordStats().build();
+    raw = RawCaffeine.newCache(2L * KEYS);
     strata =
         LocalCache.<Integer, String>builder()
             .name("benchmark")

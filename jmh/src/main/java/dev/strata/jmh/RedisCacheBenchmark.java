@@ -1,16 +1,13 @@
 package dev.strata.jmh;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.strata.cache.CacheLoader;
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.local.LocalCache;
 import dev.strata.cache.redis.RedisCache;
 import dev.strata.cache.redis.RedisInvalidationBus;
 import dev.strata.cache.redis.TieredCache;
-import dev.strata.testsupport.RedisServer;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -52,8 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@link TieredCache} section: {@code tieredGetL1Hit} ({@code TieredCache.getIfPresent} of a key
  * its {@link LocalCache} L1 holds: the L1 hit path of the two-level cache, Redis untouched) beside
- * {@code rawCaffeineGetHit} ({@code getIfPresent} on a raw Caffeine cache configured as in {@code
- * LocalCacheBenchmark}: size bound, 10-minute TTL, statistics). Target: at least 0.90.
+ * {@code rawCaffeineGetHit} ({@code getIfPresent} on the raw Caffeine cache of {@link RawCaffeine},
+ * configured as in {@code LocalCacheBenchmark}: size bound, 10-minute TTL, statistics). Target: at
+ * least 0.90.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -71,18 +69,17 @@ public class RedisCacheBenchmark {
 
   private static final int GROUPS = KEYS / BULK;
 
-  private RedisServer server;
-  private RedisClient client;
+  private BenchmarkRedis redis;
 
   // ------------------------------------------------------------------ RedisCache and raw Lettuce
 
   private StatefulRedisConnection<String, String> rawConnection;
   private RedisCommands<String, String> raw;
   private RedisCache<String, String> strata;
-  private final String[] keys = new String[KEYS];
-  private final String[] rawKeys = new String[KEYS];
-  private final List<String>[] bulkKeys = newListArray(GROUPS);
-  private final String[][] rawBulkKeys = new String[GROUPS][];
+  private String[] keys;
+  private String[] rawKeys;
+  private List<String>[] bulkKeys;
+  private String[][] rawBulkKeys;
   private final Map<String, String>[] bulkEntries = newMapArray(GROUPS);
   private RedisAsyncCommands<String, String> rawAsync;
 
@@ -94,15 +91,7 @@ public class RedisCacheBenchmark {
     return new Map[size];
   }
 
-  private final CacheLoader<String, String> failingLoader =
-      key -> {
-        throw new IllegalStateException("every key is present; nothing should load " + key);
-      };
-
-  @SuppressWarnings("unchecked")
-  private static List<String>[] newListArray(int size) {
-    return new List[size];
-  }
+  private final CacheLoader<String, String> failingLoader = BenchmarkData.failingLoader();
 
   /** Each thread walks the key array from its own start. */
   @State(Scope.Thread)
@@ -125,40 +114,32 @@ public class RedisCacheBenchmark {
 
   @Setup(Level.Trial)
   public void startRedis() {
-    server = RedisServer.start();
-    client = RedisClient.create(server.uri());
-    rawConnection = client.connect();
+    redis = BenchmarkRedis.start();
+    rawConnection = redis.client().connect();
     raw = rawConnection.sync();
-    strata = RedisCache.builder(client).name("benchmark").build();
-    Map<String, String> entries = new HashMap<>();
-    for (int i = 0; i < KEYS; i++) {
-      String value = "value-" + i + "-" + "x".repeat(48);
-      keys[i] = "key-" + i;
-      rawKeys[i] = "raw:benchmark:key-" + i;
-      entries.put(keys[i], value);
-      raw.set(rawKeys[i], value);
-    }
-    strata.putAll(entries);
+    strata = RedisCache.builder(redis.client()).name("benchmark").build();
+    keys = BenchmarkData.keys("key-", KEYS);
+    rawKeys = BenchmarkData.keys("raw:benchmark:key-", KEYS);
+    BenchmarkData.writeEach(rawKeys, raw::set);
+    strata.putAll(BenchmarkData.entries(keys));
+    bulkKeys = BenchmarkData.groupLists(keys, BULK);
+    rawBulkKeys = BenchmarkData.groups(rawKeys, BULK);
     for (int g = 0; g < GROUPS; g++) {
-      bulkKeys[g] = Arrays.asList(Arrays.copyOfRange(keys, g * BULK, (g + 1) * BULK));
-      rawBulkKeys[g] = Arrays.copyOfRange(rawKeys, g * BULK, (g + 1) * BULK);
       bulkEntries[g] = new HashMap<>();
       for (String key : bulkKeys[g]) {
         bulkEntries[g].put(key, PUT_VALUE);
       }
     }
     rawAsync = rawConnection.async();
-    if (strata.getAll(bulkKeys[0], failingLoader).size() != BULK) {
-      throw new IllegalStateException("the cache does not hold the benchmark's keys");
-    }
+    BenchmarkData.requireHeld(
+        strata.getAll(bulkKeys[0], failingLoader).size() == BULK, "the cache");
   }
 
   @TearDown(Level.Trial)
   public void stopRedis() {
     strata.close();
     rawConnection.close();
-    client.shutdown();
-    server.close();
+    redis.close();
   }
 
   @Benchmark
@@ -205,9 +186,9 @@ public class RedisCacheBenchmark {
    */
   @State(Scope.Benchmark)
   public static class Tiered {
-    private static final Duration TTL = Duration.ofMinutes(10);
+    private static final Duration TTL = RawCaffeine.TTL;
 
-    private final String[] keys = new String[KEYS];
+    private String[] keys;
     private com.github.benmanes.caffeine.cache.Cache<String, String> caffeine;
     private RedisInvalidationBus bus;
     private RedisCache<String, String> l2;
@@ -215,25 +196,23 @@ public class RedisCacheBenchmark {
 
     @Setup(Level.Trial)
     public void build(RedisCacheBenchmark redis) {
-      caffeine =
-          Caffeine.newBuilder().maximumSize(2L * KEYS).expireAfterWrite(TTL).recordStats().build();
-      bus = RedisInvalidationBus.builder(redis.client).build();
-      l2 = RedisCache.builder(redis.client).name("tiered-benchmark").build();
+      caffeine = RawCaffeine.newCache(2L * KEYS);
+      bus = RedisInvalidationBus.builder(redis.redis.client()).build();
+      l2 = RedisCache.builder(redis.redis.client()).name("tiered-benchmark").build();
       LocalCache<String, String> l1 =
           LocalCache.<String, String>builder()
               .name("tiered-benchmark-l1")
               .maximumSize(2L * KEYS)
               .build();
       tiered = TieredCache.builder(l1, l2).bus(bus).keyCodec(KeyCodec.string()).l1Ttl(TTL).build();
-      for (int i = 0; i < KEYS; i++) {
-        keys[i] = "tiered-key-" + i;
-        String value = "value-" + i + "-" + "x".repeat(48);
-        caffeine.put(keys[i], value);
-        tiered.get(keys[i], key -> value); // loads into L2 and L1
-      }
-      if (l1.getAllPresent(Arrays.asList(keys)).size() != KEYS) {
-        throw new IllegalStateException("the L1 does not hold the benchmark's keys");
-      }
+      keys = BenchmarkData.keys("tiered-key-", KEYS);
+      BenchmarkData.writeEach(
+          keys,
+          (key, value) -> {
+            caffeine.put(key, value);
+            tiered.get(key, k -> value); // loads into L2 and L1
+          });
+      BenchmarkData.requireHeld(l1.getAllPresent(Arrays.asList(keys)).size() == KEYS, "the L1");
     }
 
     @TearDown(Level.Trial)

@@ -2,15 +2,12 @@ package dev.strata.jmh;
 
 import dev.strata.session.RedisSessionStore;
 import dev.strata.session.Session;
-import dev.strata.testsupport.RedisServer;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +48,7 @@ public class SessionStoreBenchmark {
 
   static final int ATTRIBUTES = 10;
 
-  private RedisServer server;
-  private RedisClient client;
+  private BenchmarkRedis redis;
   private StatefulRedisConnection<String, byte[]> rawConnection;
   private RedisCommands<String, byte[]> raw;
   private RedisSessionStore store;
@@ -64,38 +60,27 @@ public class SessionStoreBenchmark {
 
   @Setup
   public void setUp() {
-    server = RedisServer.start();
-    client = RedisClient.create(server.uri());
-    rawConnection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    redis = BenchmarkRedis.start();
+    rawConnection =
+        redis.client().connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
     raw = rawConnection.sync();
-    store =
-        RedisSessionStore.builder(client)
-            .idleTimeout(Duration.ofHours(1))
-            .maxLifetime(Duration.ofHours(2))
-            .build();
+    store = BenchmarkSessions.store(redis.client());
 
-    Session session = store.create();
-    for (int i = 0; i < ATTRIBUTES; i++) {
-      session.setAttribute(
-          "attribute" + i, "value-of-attribute-" + i + "-padded-to-about-48-bytes");
-    }
-    store.save(session);
-    sessionId = session.getId();
+    sessionId = BenchmarkSessions.saveSession(store, ATTRIBUTES);
     writable = store.find(sessionId).orElseThrow();
 
     // The raw hash holds the same fields and bytes as the stored session.
     rawKey = "raw:session:{" + sessionId + "}";
     Map<String, byte[]> copy = raw.hgetall(store.sessionKey(sessionId));
     raw.hset(rawKey, copy);
-    value = "value-of-attribute-0-padded-to-about-48-bytes".getBytes(StandardCharsets.UTF_8);
+    value = BenchmarkSessions.attributeValue(0).getBytes(StandardCharsets.UTF_8);
   }
 
   @TearDown
   public void tearDown() {
     store.close();
     rawConnection.close();
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-    server.close();
+    redis.closeWithoutQuietPeriod();
   }
 
   @Benchmark

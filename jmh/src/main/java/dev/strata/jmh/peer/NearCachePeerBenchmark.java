@@ -4,13 +4,14 @@ import com.alicp.jetcache.CacheValueHolder;
 import com.alicp.jetcache.MultiLevelCacheBuilder;
 import com.alicp.jetcache.embedded.CaffeineCacheBuilder;
 import com.alicp.jetcache.redis.lettuce.RedisLettuceCacheBuilder;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.local.LocalCache;
 import dev.strata.cache.redis.RedisCache;
 import dev.strata.cache.redis.RedisInvalidationBus;
 import dev.strata.cache.redis.TieredCache;
-import dev.strata.testsupport.RedisServer;
+import dev.strata.jmh.BenchmarkData;
+import dev.strata.jmh.BenchmarkRedis;
+import dev.strata.jmh.RawCaffeine;
 import io.lettuce.core.RedisClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -30,12 +31,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.redisson.Redisson;
 import org.redisson.api.RLocalCachedMap;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.LocalCachedMapOptions;
 import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
 
 /**
  * A near-cache hit (the value is in the process, Redis is not asked): Strata's {@link TieredCache}
@@ -47,7 +46,7 @@ import org.redisson.config.Config;
  *   <li>{@code tieredGetL1Hit}: {@code TieredCache.getIfPresent}, a {@link LocalCache} L1 (size
  *       bound, 10-minute L1 TTL) over a {@link RedisCache} L2 with pub/sub invalidation.
  *   <li>{@code rawCaffeineGetHit}: {@code getIfPresent} on Caffeine with a size bound, a 10-minute
- *       TTL and statistics (as in {@code LocalCacheBenchmark}).
+ *       TTL and statistics: {@link RawCaffeine}, as in {@code LocalCacheBenchmark}.
  *   <li>{@code redissonLocalCachedMapGet}: {@code RLocalCachedMap.get} with the defaults of {@code
  *       LocalCachedMapOptions.name(...)} (unbounded local cache, invalidation on change, which keys
  *       the local cache by the encoded key's hash) and {@code StringCodec} (not Kryo); {@code
@@ -72,11 +71,10 @@ public class NearCachePeerBenchmark {
 
   static final int LOCAL_LIMIT = 2 * KEYS;
 
-  private static final Duration TTL = Duration.ofMinutes(10);
+  private static final Duration TTL = RawCaffeine.TTL;
 
-  private RedisServer server;
-  private RedisClient client;
-  private final String[] keys = new String[KEYS];
+  private BenchmarkRedis redis;
+  private String[] keys;
   private com.github.benmanes.caffeine.cache.Cache<String, String> caffeine;
   private RedisInvalidationBus bus;
   private RedisCache<String, String> l2;
@@ -103,11 +101,10 @@ public class NearCachePeerBenchmark {
 
   @Setup(Level.Trial)
   public void start() {
-    server = RedisServer.start();
-    client = RedisClient.create(server.uri());
+    redis = BenchmarkRedis.start();
+    RedisClient client = redis.client();
 
-    caffeine =
-        Caffeine.newBuilder().maximumSize(LOCAL_LIMIT).expireAfterWrite(TTL).recordStats().build();
+    caffeine = RawCaffeine.newCache(LOCAL_LIMIT);
     bus = RedisInvalidationBus.builder(client).build();
     l2 = RedisCache.builder(client).name("near-peer-benchmark").build();
     LocalCache<String, String> l1 =
@@ -117,10 +114,7 @@ public class NearCachePeerBenchmark {
             .build();
     tiered = TieredCache.builder(l1, l2).bus(bus).keyCodec(KeyCodec.string()).l1Ttl(TTL).build();
 
-    Config config = new Config();
-    config.setCodec(StringCodec.INSTANCE);
-    config.useSingleServer().setAddress("redis://" + server.host() + ":" + server.port());
-    redisson = Redisson.create(config);
+    redisson = PeerClients.redisson(redis);
     redissonMap =
         redisson.getLocalCachedMap(
             LocalCachedMapOptions.<String, String>name("redisson-near")
@@ -152,31 +146,26 @@ public class NearCachePeerBenchmark {
             .expireAfterWrite(TTL.toMillis(), TimeUnit.MILLISECONDS)
             .buildCache();
 
-    for (int i = 0; i < KEYS; i++) {
-      keys[i] = "near-key-" + i;
-      String value = "value-" + i + "-" + "x".repeat(48);
-      caffeine.put(keys[i], value);
-      tiered.get(keys[i], key -> value); // loads into L2 and L1
-      redissonMap.fastPut(keys[i], value);
-      redissonObjectKeyMap.fastPut(keys[i], value);
-      jetCache.put(keys[i], value);
-    }
+    keys = BenchmarkData.keys("near-key-", KEYS);
+    BenchmarkData.writeEach(
+        keys,
+        (key, value) -> {
+          caffeine.put(key, value);
+          tiered.get(key, k -> value); // loads into L2 and L1
+          redissonMap.fastPut(key, value);
+          redissonObjectKeyMap.fastPut(key, value);
+          jetCache.put(key, value);
+        });
     for (String key : keys) { // a read after the write, as a reader in another process would
       redissonMap.get(key);
       redissonObjectKeyMap.get(key);
       jetCache.get(key);
     }
-    check(l1.getAllPresent(Arrays.asList(keys)).size() == KEYS, "Strata's L1");
-    check(redissonMap.getCachedMap().size() == KEYS, "Redisson's local cache");
-    check(
+    BenchmarkData.requireHeld(l1.getAllPresent(Arrays.asList(keys)).size() == KEYS, "Strata's L1");
+    BenchmarkData.requireHeld(redissonMap.getCachedMap().size() == KEYS, "Redisson's local cache");
+    BenchmarkData.requireHeld(
         redissonObjectKeyMap.getCachedMap().size() == KEYS, "Redisson's local cache (object key)");
-    check(jetLocal.get(keys[KEYS - 1]) != null, "JetCache's local cache");
-  }
-
-  private static void check(boolean condition, String what) {
-    if (!condition) {
-      throw new IllegalStateException(what + " does not hold the benchmark's keys");
-    }
+    BenchmarkData.requireHeld(jetLocal.get(keys[KEYS - 1]) != null, "JetCache's local cache");
   }
 
   /** JetCache's remote value: the holder's expiry time, then the string as UTF-8. */
@@ -205,8 +194,7 @@ public class NearCachePeerBenchmark {
     bus.close();
     jetCache.close();
     redisson.shutdown();
-    client.shutdown();
-    server.close();
+    redis.close();
   }
 
   @Benchmark

@@ -2,13 +2,11 @@ package dev.strata.jmh.peer;
 
 import dev.strata.cache.CacheLoader;
 import dev.strata.cache.redis.RedisCache;
-import dev.strata.testsupport.RedisServer;
+import dev.strata.jmh.BenchmarkData;
+import dev.strata.jmh.BenchmarkRedis;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,15 +22,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.redisson.Redisson;
 import org.redisson.api.RBuckets;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
 import org.springframework.cache.Cache;
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import org.springframework.data.redis.cache.RedisCacheManager;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 import org.springframework.data.redis.serializer.RedisSerializer;
@@ -77,8 +71,7 @@ public class RemoteCachePeerBenchmark {
 
   private static final int GROUPS = KEYS / BULK;
 
-  private RedisServer server;
-  private RedisClient client;
+  private BenchmarkRedis redis;
   private StatefulRedisConnection<String, String> rawConnection;
   private RedisCommands<String, String> raw;
   private RedisCache<String, String> strata;
@@ -87,21 +80,13 @@ public class RemoteCachePeerBenchmark {
   private LettuceConnectionFactory springFactory;
   private Cache springCache;
 
-  private final String[] keys = new String[KEYS];
-  private final String[] rawKeys = new String[KEYS];
-  private final String[] redissonKeys = new String[KEYS];
-  private final List<String>[] bulkKeys = newListArray(GROUPS);
-  private final String[][] rawBulkKeys = new String[GROUPS][];
-  private final String[][] redissonBulkKeys = new String[GROUPS][];
-  private final CacheLoader<String, String> failingLoader =
-      key -> {
-        throw new IllegalStateException("every key is present; nothing should load " + key);
-      };
-
-  @SuppressWarnings("unchecked")
-  private static List<String>[] newListArray(int size) {
-    return new List[size];
-  }
+  private String[] keys;
+  private String[] rawKeys;
+  private String[] redissonKeys;
+  private List<String>[] bulkKeys;
+  private String[][] rawBulkKeys;
+  private String[][] redissonBulkKeys;
+  private final CacheLoader<String, String> failingLoader = BenchmarkData.failingLoader();
 
   /** Each thread walks the key array from its own start. */
   @State(Scope.Thread)
@@ -124,23 +109,15 @@ public class RemoteCachePeerBenchmark {
 
   @Setup(Level.Trial)
   public void start() {
-    server = RedisServer.start();
-    client = RedisClient.create(server.uri());
-    rawConnection = client.connect();
+    redis = BenchmarkRedis.start();
+    rawConnection = redis.client().connect();
     raw = rawConnection.sync();
-    strata = RedisCache.builder(client).name("peer-benchmark").build();
+    strata = RedisCache.builder(redis.client()).name("peer-benchmark").build();
 
-    Config config = new Config();
-    config.setCodec(StringCodec.INSTANCE);
-    config.useSingleServer().setAddress("redis://" + server.host() + ":" + server.port());
-    redisson = Redisson.create(config);
+    redisson = PeerClients.redisson(redis);
     redissonBuckets = redisson.getBuckets();
 
-    springFactory =
-        new LettuceConnectionFactory(
-            new RedisStandaloneConfiguration(server.host(), server.port()));
-    springFactory.afterPropertiesSet();
-    springFactory.start();
+    springFactory = PeerClients.springConnectionFactory(redis);
     RedisCacheManager manager =
         RedisCacheManager.builder(springFactory)
             .cacheDefaults(
@@ -151,32 +128,20 @@ public class RemoteCachePeerBenchmark {
     manager.afterPropertiesSet();
     springCache = manager.getCache("peer-benchmark");
 
-    Map<String, String> entries = new HashMap<>();
-    for (int i = 0; i < KEYS; i++) {
-      String value = "value-" + i + "-" + "x".repeat(48);
-      keys[i] = "key-" + i;
-      rawKeys[i] = "raw:key-" + i;
-      redissonKeys[i] = "redisson:key-" + i;
-      entries.put(keys[i], value);
-      raw.set(rawKeys[i], value);
-      redisson.<String>getBucket(redissonKeys[i]).set(value);
-      springCache.put(keys[i], value);
-    }
-    strata.putAll(entries);
-    for (int g = 0; g < GROUPS; g++) {
-      bulkKeys[g] = Arrays.asList(Arrays.copyOfRange(keys, g * BULK, (g + 1) * BULK));
-      rawBulkKeys[g] = Arrays.copyOfRange(rawKeys, g * BULK, (g + 1) * BULK);
-      redissonBulkKeys[g] = Arrays.copyOfRange(redissonKeys, g * BULK, (g + 1) * BULK);
-    }
-    check(strata.getAll(bulkKeys[0], failingLoader).size() == BULK, "Strata");
-    check(redissonBuckets.get(redissonBulkKeys[0]).size() == BULK, "Redisson");
-    check(springCache.get(keys[7], String.class) != null, "Spring");
-  }
-
-  private static void check(boolean condition, String library) {
-    if (!condition) {
-      throw new IllegalStateException(library + " does not hold the benchmark's keys");
-    }
+    keys = BenchmarkData.keys("key-", KEYS);
+    rawKeys = BenchmarkData.keys("raw:key-", KEYS);
+    redissonKeys = BenchmarkData.keys("redisson:key-", KEYS);
+    BenchmarkData.writeEach(rawKeys, raw::set);
+    BenchmarkData.writeEach(
+        redissonKeys, (key, value) -> redisson.<String>getBucket(key).set(value));
+    BenchmarkData.writeEach(keys, springCache::put);
+    strata.putAll(BenchmarkData.entries(keys));
+    bulkKeys = BenchmarkData.groupLists(keys, BULK);
+    rawBulkKeys = BenchmarkData.groups(rawKeys, BULK);
+    redissonBulkKeys = BenchmarkData.groups(redissonKeys, BULK);
+    BenchmarkData.requireHeld(strata.getAll(bulkKeys[0], failingLoader).size() == BULK, "Strata");
+    BenchmarkData.requireHeld(redissonBuckets.get(redissonBulkKeys[0]).size() == BULK, "Redisson");
+    BenchmarkData.requireHeld(springCache.get(keys[7], String.class) != null, "Spring");
   }
 
   @TearDown(Level.Trial)
@@ -185,8 +150,7 @@ public class RemoteCachePeerBenchmark {
     redisson.shutdown();
     springFactory.destroy();
     rawConnection.close();
-    client.shutdown();
-    server.close();
+    redis.close();
   }
 
   @Benchmark

@@ -1,9 +1,9 @@
 package dev.strata.jmh.peer;
 
+import dev.strata.jmh.BenchmarkRedis;
+import dev.strata.jmh.BenchmarkSessions;
 import dev.strata.session.RedisSessionStore;
 import dev.strata.session.Session;
-import dev.strata.testsupport.RedisServer;
-import io.lettuce.core.RedisClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +22,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializer;
@@ -68,8 +67,7 @@ public class SessionPeerBenchmark {
 
   static final int ATTRIBUTES = 10;
 
-  private RedisServer server;
-  private RedisClient client;
+  private BenchmarkRedis redis;
   private RedisSessionStore store;
   private String strataId;
   private Session strataWritable;
@@ -86,26 +84,12 @@ public class SessionPeerBenchmark {
 
   @Setup(Level.Trial)
   public void start() {
-    server = RedisServer.start();
-    client = RedisClient.create(server.uri());
-    store =
-        RedisSessionStore.builder(client)
-            .idleTimeout(Duration.ofHours(1))
-            .maxLifetime(Duration.ofHours(2))
-            .build();
-    Session session = store.create();
-    for (int i = 0; i < ATTRIBUTES; i++) {
-      session.setAttribute("attribute" + i, attributeValue(i));
-    }
-    store.save(session);
-    strataId = session.getId();
+    redis = BenchmarkRedis.start();
+    store = BenchmarkSessions.store(redis.client());
+    strataId = BenchmarkSessions.saveSession(store, ATTRIBUTES);
     strataWritable = store.find(strataId).orElseThrow();
 
-    springFactory =
-        new LettuceConnectionFactory(
-            new RedisStandaloneConfiguration(server.host(), server.port()));
-    springFactory.afterPropertiesSet();
-    springFactory.start();
+    springFactory = PeerClients.springConnectionFactory(redis);
     RedisTemplate<String, Object> template = new RedisTemplate<>();
     template.setConnectionFactory(springFactory);
     template.setKeySerializer(RedisSerializer.string());
@@ -145,14 +129,10 @@ public class SessionPeerBenchmark {
       SessionRepository<org.springframework.session.Session> repository) {
     org.springframework.session.Session session = repository.createSession();
     for (int i = 0; i < ATTRIBUTES; i++) {
-      session.setAttribute("attribute" + i, attributeValue(i));
+      session.setAttribute("attribute" + i, BenchmarkSessions.attributeValue(i));
     }
     repository.save(session);
     return session.getId();
-  }
-
-  private static String attributeValue(int i) {
-    return "value-of-attribute-" + i + "-padded-to-about-48-bytes";
   }
 
   @TearDown(Level.Trial)
@@ -160,8 +140,7 @@ public class SessionPeerBenchmark {
     springIndexedRepository.destroy();
     springFactory.destroy();
     store.close();
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-    server.close();
+    redis.closeWithoutQuietPeriod();
   }
 
   private String nextValue() {
