@@ -47,15 +47,7 @@ class LettuceOptionsTest {
    * other branches. The rule skips them (and their nested classes) only; delete an entry when its
    * branch lands, {@link #everyKnownViolatorStillViolates()} fails until you do.
    */
-  static final Set<String> KNOWN_UNTIL_SPLIT_LANDS =
-      Set.of(
-          // client factories with timeouts, topology refresh, reject-while-disconnected:
-          // branch redis moves them onto strata-redis.
-          "dev.strata.cache.redis.RedisCache",
-          // Builder.connect: branch session moves it onto strata-redis.
-          "dev.strata.session.RedisSessionStore",
-          // RedisHealthCheck.of: branch redis moves it onto strata-redis.
-          "dev.strata.health.check.RedisHealthCheck");
+  static final Set<String> KNOWN_UNTIL_SPLIT_LANDS = Set.of(); // none left: keep it that way
 
   @Test
   void lettuceOptionsAreBuiltOnlyInTheRedisModule() {

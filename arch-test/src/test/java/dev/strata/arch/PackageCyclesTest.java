@@ -38,14 +38,7 @@ class PackageCyclesTest {
    * closes the same cycle still fails. Delete an entry when its branch lands; {@link
    * #everyKnownViolatorStillViolates()} fails until you do.
    */
-  static final Set<String> KNOWN_UNTIL_SPLIT_LANDS =
-      Set.of(
-          // cache.internal <-> cache.strategy: branch wbehind extracts a write-queue SPI, so the
-          // queue no longer uses strategy.QueuedWrite.
-          "dev.strata.cache.internal.CoalescingWriteQueue -> dev.strata.cache.strategy",
-          // health.internal <-> health.active: untangled on branch healthlb.
-          "dev.strata.health.internal.HttpEndpointProbe -> dev.strata.health.active",
-          "dev.strata.health.internal.TcpEndpointProbe -> dev.strata.health.active");
+  static final Set<String> KNOWN_UNTIL_SPLIT_LANDS = Set.of(); // none left: keep it that way
 
   @Test
   void noPackageCyclesWithinOrBetweenModules() {

@@ -109,9 +109,9 @@ public final class RedisConnector implements AutoCloseable {
   }
 
   /**
-   * Creates a standalone (or Sentinel-managed) Lettuce client configured by {@code settings}, for an
-   * application that shares one client between Strata and its own code (a framework's client bean,
-   * for example) and hands it to {@link #of(RedisClient)}. The options are the ones {@link
+   * Creates a standalone (or Sentinel-managed) Lettuce client configured by {@code settings}, for
+   * an application that shares one client between Strata and its own code (a framework's client
+   * bean, for example) and hands it to {@link #of(RedisClient)}. The options are the ones {@link
    * #create(RedisSettings)} uses, so the connection policy stays in this module.
    *
    * @param settings standalone or Sentinel settings; not null
