@@ -77,10 +77,18 @@ public final class LettuceClients {
     return own != null ? own : SharedClientResources.get();
   }
 
+  /**
+   * Whether the JDK's extended socket options (keep-alive idle, interval and count) can be set:
+   * they live in module {@code jdk.net}, which an application on the module path resolves only when
+   * some module requires it. Lettuce refuses to connect when asked for them without it.
+   */
+  private static final boolean EXTENDED_KEEPALIVE =
+      ModuleLayer.boot().findModule("jdk.net").isPresent();
+
   private static SocketOptions socketOptions(RedisSettings settings) {
     SocketOptions.Builder socket =
         SocketOptions.builder().connectTimeout(settings.connectTimeout());
-    if (settings.tcpKeepAlive()) {
+    if (settings.tcpKeepAlive() && EXTENDED_KEEPALIVE) {
       socket.keepAlive(
           SocketOptions.KeepAliveOptions.builder()
               .enable()
@@ -88,6 +96,8 @@ public final class LettuceClients {
               .interval(Duration.ofSeconds(10))
               .count(3)
               .build());
+    } else if (settings.tcpKeepAlive()) {
+      socket.keepAlive(true); // SO_KEEPALIVE with the operating system's timings
     } else {
       socket.keepAlive(false);
     }
