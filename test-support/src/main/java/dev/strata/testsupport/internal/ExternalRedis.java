@@ -31,17 +31,24 @@ public final class ExternalRedis implements RedisInstance {
    *
    * @throws IllegalArgumentException when the URI is not of that shape
    */
+  /** The URI with any user information masked, for messages. */
+  static String withoutPassword(String uri) {
+    return uri.replaceAll("//[^/@]*@", "//***@");
+  }
+
   public static ExternalRedis parse(String uri) {
     URI parsed;
     try {
       parsed = URI.create(uri.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("STRATA_REDIS_URL is not a valid URI: '" + uri + "'", e);
+      // no cause: the parser's message repeats the input, password included
+      throw new IllegalArgumentException(
+          "STRATA_REDIS_URL is not a valid URI: '" + withoutPassword(uri) + "'");
     }
     if (!"redis".equals(parsed.getScheme()) || parsed.getHost() == null) {
       throw new IllegalArgumentException(
           "STRATA_REDIS_URL must look like redis://[user:password@]host:port but was '"
-              + uri
+              + withoutPassword(uri)
               + "'");
     }
     String user = null;
