@@ -1,4 +1,8 @@
-/** Runnable examples of Strata in a service: caches in front of a database, and more to come. */
+/**
+ * Runnable examples of Strata in plain Java: caches in front of a database ({@link
+ * dev.strata.samples.CachedCatalogSample}), and one short page per module, listed in
+ * docs/samples.md.
+ */
 @NullMarked
 package dev.strata.samples;
 
