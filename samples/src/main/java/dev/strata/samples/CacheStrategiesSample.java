@@ -242,10 +242,10 @@ public final class CacheStrategiesSample {
         report.refusedWrite(), report.cachedAfterRefusal());
     out.printf("  write-through   delete: row now %s%n", report.rowAfterDelete());
     out.printf(
-        "  write-behind    %d writes accepted, %d coalesced, %d rows written, row 5 = %s%n",
+        "  write-behind    writes accepted %d, coalesced %d, rows written %d; row 5 = %s%n",
         writes.accepted(), writes.coalesced(), writes.written(), report.rowAfterCoalescing());
     out.printf(
-        "  dead letters    %d after %d retries: %s, %s%n",
+        "  dead letters    %d (retries %d): %s, %s%n",
         writes.deadLettered(),
         writes.retries(),
         report.deadLettered(),

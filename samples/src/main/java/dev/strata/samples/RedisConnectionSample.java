@@ -43,7 +43,7 @@ public final class RedisConnectionSample {
    *
    * @param ping the answer to {@code PING}
    * @param clientName the connection's name as Redis reports it
-   * @param passwordReads how often the password supplier was read (once per connect)
+   * @param passwordReads how often the password supplier was read (at every connect)
    * @param settings the settings as printed (no secret in them)
    * @param redactedExample a URL with a password, as Strata prints it
    * @param keyLayout component to key or channel, for the prefix {@code shop:prod}
@@ -110,7 +110,7 @@ public final class RedisConnectionSample {
     Map<String, String> layout = new LinkedHashMap<>();
     layout.put("cache entry (users, key 42)", keys.cacheKeyPrefix("users") + "42");
     layout.put("cache scan pattern (users)", keys.cacheScanPattern("users"));
-    layout.put("session", keys.sessionKey("Xk3...43-character-id"));
+    layout.put("session", keys.sessionKey("<session id>"));
     layout.put("sessions of a principal", keys.principalIndexKey("alice"));
     layout.put("version counter", keys.versionKey("users"));
     layout.put("durable write-behind queue", keys.writeBehindKeyPrefix("prices") + "...");
@@ -136,7 +136,9 @@ public final class RedisConnectionSample {
     out.printf("  settings        %s%n", report.settings());
     out.printf(
         "  connected       PING -> %s, CLIENT GETNAME -> %s%n", report.ping(), report.clientName());
-    out.printf("  password reads  %d (one per connection opened)%n", report.passwordReads());
+    out.printf(
+        "  password reads  %d (the supplier is asked at every connect; nothing keeps it)%n",
+        report.passwordReads());
     out.printf("  redacted URL    %s%n", report.redactedExample());
     out.println("  key layout of the prefix shop:prod:");
     report.keyLayout().forEach((what, key) -> out.printf("    %-30s %s%n", what, key));
