@@ -11,6 +11,7 @@ import dev.strata.cache.redis.JsonValueCodec;
 import dev.strata.cache.redis.RedisCache;
 import dev.strata.cache.redis.RedisInvalidationBus;
 import dev.strata.cache.redis.TieredCache;
+import dev.strata.redis.KeyNamespace;
 import dev.strata.redis.RedisConnection;
 import dev.strata.redis.RedisConnector;
 import dev.strata.redis.RedisSettings;
@@ -117,8 +118,9 @@ public final class RedisCacheSample {
       String json;
       try (RedisConnection<String, byte[]> raw =
           nodeA.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
-        ttl = raw.sync().pttl("strata:c:products:1");
-        byte[] stored = raw.sync().get("strata:c:products:1");
+        String key = KeyNamespace.defaults().cacheKeyPrefix("products") + 1; // strata:c:products:1
+        ttl = raw.sync().pttl(key);
+        byte[] stored = raw.sync().get(key);
         // Two header bytes (format version, kind), then the codec's bytes.
         json = stored == null ? "" : new String(stored, 2, stored.length - 2, UTF_8);
       }

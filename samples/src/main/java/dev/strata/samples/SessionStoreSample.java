@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -104,7 +105,7 @@ public final class SessionStoreSample {
 
       // Instance B: the next request of the visitor lands here and adds a lamp.
       Session onB = instanceB.find(id).orElseThrow();
-      Cart seenByB = (Cart) onB.getAttribute("cart");
+      Cart seenByB = (Cart) Objects.requireNonNull(onB.getAttribute("cart"), "cart");
       List<String> more = new ArrayList<>(seenByB.items());
       more.add("lamp");
       onB.setAttribute("cart", new Cart(more)); // set again after a change: values are encoded
@@ -112,7 +113,7 @@ public final class SessionStoreSample {
 
       // Login on instance A: a new id (against session fixation), and the principal.
       Session loggedIn = instanceA.find(id).orElseThrow();
-      Cart afterUpdate = (Cart) loggedIn.getAttribute("cart");
+      Cart afterUpdate = (Cart) Objects.requireNonNull(loggedIn.getAttribute("cart"), "cart");
       instanceA.changeSessionId(loggedIn);
       loggedIn.setPrincipal("alice");
       instanceA.save(loggedIn);
