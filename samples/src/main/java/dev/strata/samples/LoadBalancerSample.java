@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * selector, outlier ejection and slow start, and a record of which endpoint got each request.
  *
  * <p>Simulated backends answer on a clock the sample moves by hand (100 requests a second, one at a
- * time, for six simulated minutes, in well under a second of real time):
+ * time, for five simulated minutes, in well under a second of real time):
  *
  * <ol>
  *   <li><b>steady</b>: {@code a}, {@code b} and {@code d} answer in 10-12 ms, {@code c} takes 150
@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  *       {@code d} is out, {@code c}'s share rises: a random pair that draws the unusable {@code d}
  *       takes its other member without comparing costs;
  *   <li><b>e joins</b>: a new endpoint {@code e} is added; slow start ramps its weight up over 30
- *       s, so its share grows from a trickle instead of a flood.
+ *       s, so its share of requests grows over the window (printed per 10 s) instead of starting at
+ *       its full share while its caches are cold.
  * </ol>
  *
  * <p>In a service, {@code select} picks the endpoint of a real call and {@code complete} reports
