@@ -3,6 +3,7 @@ package dev.strata.redis;
 import dev.strata.redis.internal.CommandRejections;
 import dev.strata.redis.internal.LettuceClients;
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -359,6 +360,9 @@ public final class RedisConnector implements AutoCloseable {
       return;
     }
     for (AutoCloseable c : List.copyOf(open)) {
+      if (c instanceof RedisChannelHandler<?, ?> handler && handler.isClosed()) {
+        continue; // already closed by its user (a pub/sub connection closed by its bus, say)
+      }
       try {
         c.close();
       } catch (Exception e) {

@@ -65,6 +65,22 @@ class RedisConnectorTest {
   }
 
   @Test
+  void closingAfterItsUserClosedAPubSubConnectionDoesNotCloseItAgain(RedisServer redis) {
+    try (CapturedLogs logs = new CapturedLogs("io.lettuce.core")) {
+      RedisConnector connector = RedisConnector.create(RedisSettings.builder(redis.uri()).build());
+      StatefulRedisPubSubConnection<String, String> sub = connector.connectPubSub(StringCodec.UTF8);
+      RedisConnection<String, String> plain = connector.connect(StringCodec.UTF8);
+      sub.sync().subscribe("strata:i:users");
+      sub.close();
+
+      connector.close();
+
+      assertThat(plain.isOpen()).isFalse();
+      assertThat(logs.lines()).noneMatch(line -> line.contains("already closed"));
+    }
+  }
+
+  @Test
   void neverShutsDownAnApplicationsClient(RedisServer redis) {
     RedisClient client = RedisClient.create(redis.uri());
     try {
