@@ -162,6 +162,28 @@ class LoadBalancerTest {
   }
 
   @Test
+  void powerOfTwoChoicesComparesAgainWhenAPairDrawsAnUnusableEndpoint() {
+    // e0 is down, e1 hangs: a pair (e0, e1) must not settle on e1 just because e0 is out
+    for (Selector selector : List.of(Selectors.powerOfTwoChoices(), Selectors.peakEwma())) {
+      EndpointPool pool = pool(3);
+      pool.setHealthy("e0", false);
+      LoadBalancer lb = LoadBalancer.builder(pool).selector(selector).seed(11).build();
+      Map<String, Integer> counts = new HashMap<>();
+      for (int i = 0; i < 3000; i++) {
+        Endpoint e = lb.select();
+        counts.merge(e.id(), 1, Integer::sum);
+        if (!e.id().equals("e1")) {
+          advance(Duration.ofMillis(1));
+          lb.complete(e, 1_000_000, true);
+        }
+      }
+      assertThat(counts.getOrDefault("e0", 0)).as(selector.name()).isZero();
+      // one request in four draws of a pair with e0 and no other usable member would be 1 in 256
+      assertThat(counts.getOrDefault("e1", 0)).as(selector.name()).isLessThan(60);
+    }
+  }
+
+  @Test
   void panicModeBalancesOverAllWhenTooFewAreHealthy() {
     EndpointPool pool = pool(10);
     LoadBalancer lb = LoadBalancer.builder(pool).selector(Selectors.roundRobin()).seed(1).build();

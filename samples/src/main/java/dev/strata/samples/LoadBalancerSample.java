@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>d fails</b>: {@code d} now fails every request in 1 ms. A failure costs at least 1 s in
  *       peak-EWMA, so {@code d} is only retried now and then; after 5 failures in a row outlier
  *       ejection takes it out for 30 s (then 60 s...), and it gets no request while ejected. While
- *       {@code d} is out, {@code c}'s share rises: a random pair that draws the unusable {@code d}
- *       takes its other member without comparing costs;
+ *       {@code d} is out, {@code c}'s share stays small: a random pair that draws the unusable
+ *       {@code d} is not settled by its other member alone, the selector draws again and compares;
  *   <li><b>e joins</b>: a new endpoint {@code e} is added; slow start ramps its weight up over 30
  *       s, so its share of requests grows over the window (printed per 10 s) instead of starting at
  *       its full share while its caches are cold.

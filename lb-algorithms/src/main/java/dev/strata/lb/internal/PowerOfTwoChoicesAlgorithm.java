@@ -46,6 +46,10 @@ public final class PowerOfTwoChoicesAlgorithm extends TablelessSelectionAlgorith
     if (n == 1) {
       return availability.usable(members[0], nowNanos) ? members[0] : null;
     }
+    // A pair with one unusable member (down, ejected, draining) is not settled by the other alone:
+    // that would send every such pair to whichever member is left, however loaded. The usable one
+    // is kept and compared with the next usable member drawn.
+    @Nullable Member kept = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       long bits = random.nextLong();
       int first = Hashing.bounded(bits, n);
@@ -58,16 +62,25 @@ public final class PowerOfTwoChoicesAlgorithm extends TablelessSelectionAlgorith
       boolean useA = availability.usable(a, nowNanos);
       boolean useB = availability.usable(b, nowNanos);
       if (useA && useB) {
-        return load(a, availability, nowNanos) <= load(b, availability, nowNanos) ? a : b;
+        return lessLoaded(a, b, availability, nowNanos);
       }
-      if (useA) {
-        return a;
-      }
-      if (useB) {
-        return b;
+      Member usable = useA ? a : useB ? b : null;
+      if (usable != null) {
+        if (kept == null) {
+          kept = usable;
+        } else if (kept != usable) {
+          return lessLoaded(kept, usable, availability, nowNanos);
+        }
       }
     }
+    if (kept != null) {
+      return kept;
+    }
     return scanFromRandom(members, availability, nowNanos);
+  }
+
+  private Member lessLoaded(Member a, Member b, Availability availability, long nowNanos) {
+    return load(a, availability, nowNanos) <= load(b, availability, nowNanos) ? a : b;
   }
 
   private double load(Member member, Availability availability, long nowNanos) {
