@@ -78,6 +78,12 @@ final class DemoBackends implements AutoCloseable {
     return context;
   }
 
+  List<ConfigurableApplicationContext> instances() {
+    synchronized (instances) {
+      return List.copyOf(instances);
+    }
+  }
+
   static String baseUrl(ConfigurableApplicationContext context) {
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
     return "http://127.0.0.1:" + port;
