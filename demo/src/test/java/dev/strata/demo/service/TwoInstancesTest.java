@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,6 +143,56 @@ class TwoInstancesTest {
         .pollInterval(Duration.ofMillis(20))
         .until(() -> browser.get(b + "/api/products/42").json().get("priceCents").asLong() == 4242);
     assertThat(browser.get(b + "/api/products/42").json().get("version").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void concurrentPriceUpdatesOnBothInstancesLeaveTheLatestRowInEveryCache() throws Exception {
+    Browser browser = new Browser();
+    browser.get(a + "/api/products/61");
+    browser.get(b + "/api/products/61");
+    int perInstance = 15;
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> writers = new ArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    for (String base : List.of(a, b)) {
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  Browser own = new Browser();
+                  go.await();
+                  for (int i = 0; i < perInstance; i++) {
+                    int status =
+                        own.put(base + "/api/products/61/price", "{\"priceCents\":" + i + "}")
+                            .status();
+                    assertThat(status).isEqualTo(200);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
+      writer.start();
+      writers.add(writer);
+    }
+    go.countDown();
+    for (Thread writer : writers) {
+      writer.join(Duration.ofSeconds(60).toMillis());
+    }
+    assertThat(failures).isEmpty();
+
+    long version = backends.queryLong("SELECT version FROM product WHERE id = 61");
+    long price = backends.queryLong("SELECT price_cents FROM product WHERE id = 61");
+    assertThat(version).isEqualTo(1 + 2 * perInstance);
+    for (String base : List.of(a, b)) {
+      await()
+          .atMost(Duration.ofSeconds(3))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  browser.get(base + "/api/products/61").json().get("version").asLong() == version);
+      assertThat(browser.get(base + "/api/products/61").json().get("priceCents").asLong())
+          .isEqualTo(price);
+    }
   }
 
   @Test
