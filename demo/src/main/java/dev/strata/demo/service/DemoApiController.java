@@ -52,8 +52,9 @@ class DemoApiController {
 
   @PostMapping("/login")
   Me login(HttpServletRequest request, @RequestBody Login login) {
-    HttpSession session = UserSessions.login(request, login.user());
-    return new Me(UserSessions.user(session), instance, UserSessions.fingerprint(session));
+    String user = UserSessions.requireUserName(login.user());
+    HttpSession session = UserSessions.login(request, user);
+    return new Me(user, instance, UserSessions.fingerprint(session));
   }
 
   @GetMapping("/me")

@@ -31,13 +31,8 @@ final class UserSessions {
    * session is invalidated and a fresh one made.
    *
    * @return the logged-in session
-   * @throws IllegalArgumentException if the user name is unusable
    */
-  static HttpSession login(HttpServletRequest request, @Nullable String user) {
-    if (user == null || !USER.matcher(user).matches()) {
-      throw new IllegalArgumentException(
-          "user must be 1 to 64 letters, digits, '.', '_', '@' or '-'");
-    }
+  static HttpSession login(HttpServletRequest request, String user) {
     HttpSession existing = request.getSession(false);
     if (existing != null && user.equals(existing.getAttribute(SessionFilter.PRINCIPAL_ATTRIBUTE))) {
       request.changeSessionId();
@@ -49,6 +44,19 @@ final class UserSessions {
     HttpSession session = request.getSession(true);
     session.setAttribute(SessionFilter.PRINCIPAL_ATTRIBUTE, user);
     return session;
+  }
+
+  /**
+   * Returns a user name fit for logging in.
+   *
+   * @throws IllegalArgumentException if the name is missing or unusable
+   */
+  static String requireUserName(@Nullable String user) {
+    if (user == null || !USER.matcher(user).matches()) {
+      throw new IllegalArgumentException(
+          "user must be 1 to 64 letters, digits, '.', '_', '@' or '-'");
+    }
+    return user;
   }
 
   /** Returns the logged-in user, or null when the request has no logged-in session. */
