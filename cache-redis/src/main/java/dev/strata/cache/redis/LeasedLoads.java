@@ -1,8 +1,11 @@
 package dev.strata.cache.redis;
 
+import dev.strata.cache.CacheLoader;
 import dev.strata.cache.redis.internal.LeasedFill;
+import dev.strata.cache.redis.internal.StoredEntries;
 import dev.strata.cache.redis.internal.StoredValueFormat;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -11,10 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lease steps of a {@link RedisCache}'s loads, shared by its blocking and non-blocking forms:
- * what a lease attempt found in the key, sorting the answers of a bulk attempt, giving the leases
- * of a failed load back, and the fills after a load (checked against this process's stamps and the
- * lease). Thread-safe (stateless apart from the cache).
+ * The leased loads of a {@link RedisCache}: the blocking load of one key after a miss, and the
+ * lease steps shared with the bulk and non-blocking loads: what a lease attempt found in the key,
+ * sorting the answers of a bulk attempt, giving the leases of a failed load back, and the fills
+ * after a load (checked against this process's stamps and the lease). Thread-safe (stateless apart
+ * from the cache).
  */
 final class LeasedLoads<K, V> {
 
@@ -25,15 +29,47 @@ final class LeasedLoads<K, V> {
   }
 
   /**
+   * Loads one key after a miss, as the single flight of this process: takes the key's lease (or
+   * waits for another caller's fill), loads, and fills under the lease.
+   */
+  @Nullable V load(K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader)
+      throws Exception {
+    long stamp = cache.stamps.stamp(key);
+    LeasedFill.Acquired lease = cache.leasedFill.acquireOrWait(redisKey, RedisCache.LEASE_WAIT);
+    Object found = foundWhileLeasing(redisKey, lease);
+    if (found != StoredEntries.MISS) {
+      return StoredEntries.unwrap(found);
+    }
+    long start = System.nanoTime();
+    V value;
+    try {
+      value = loader.load(key);
+    } catch (Throwable t) {
+      cache.stats.recordLoadFailure(System.nanoTime() - start);
+      cache.leasedFill.release(redisKey, lease).join();
+      throw t;
+    }
+    cache.stats.recordLoadSuccess(System.nanoTime() - start);
+    fill(
+            List.of(key),
+            List.of(redisKey),
+            Collections.singletonList(value),
+            List.of(lease),
+            new long[] {stamp})
+        .join();
+    return value;
+  }
+
+  /**
    * Returns what a lease attempt found in the key instead of a lease: the decoded entry, or {@link
-   * RedisCache#MISS} when the lease was granted, is busy, Redis could not answer, or the entry is
-   * corrupt.
+   * StoredEntries#MISS} when the lease was granted, is busy, Redis could not answer, or the entry
+   * is corrupt.
    */
   Object foundWhileLeasing(byte[] redisKey, LeasedFill.Acquired lease) {
     byte[] stored = lease.bytes();
     return lease.outcome() == LeasedFill.Outcome.FOUND && stored != null
-        ? cache.decode(redisKey, stored)
-        : RedisCache.MISS;
+        ? cache.entries.decode(redisKey, stored)
+        : StoredEntries.MISS;
   }
 
   /**
@@ -44,18 +80,19 @@ final class LeasedLoads<K, V> {
    */
   Map<K, LeasedFill.Acquired> sortLeases(
       Map<K, byte[]> missing, List<LeasedFill.Acquired> answers, Map<K, V> result) {
-    Map<K, LeasedFill.Acquired> leases = new HashMap<>(RedisCache.capacity(missing.size()));
+    Map<K, LeasedFill.Acquired> leases =
+        new HashMap<>(RedisCacheBulkReads.capacity(missing.size()));
     int i = 0;
     for (Iterator<Map.Entry<K, byte[]>> it = missing.entrySet().iterator(); it.hasNext(); i++) {
       Map.Entry<K, byte[]> entry = it.next();
       LeasedFill.Acquired lease = answers.get(i);
       Object found = foundWhileLeasing(entry.getValue(), lease);
-      if (found == RedisCache.MISS) {
+      if (found == StoredEntries.MISS) {
         leases.put(entry.getKey(), lease);
         continue;
       }
       it.remove();
-      V value = RedisCache.unwrap(found);
+      V value = StoredEntries.unwrap(found);
       if (value != null) {
         result.put(entry.getKey(), value);
       }
@@ -171,7 +208,7 @@ final class LeasedLoads<K, V> {
   /** The stored form of a loaded value, or null when it is not cached (counted and logged). */
   private byte @Nullable [] storedForFill(@Nullable V value) {
     if (value != null) {
-      return cache.encodeForFill(value);
+      return cache.entries.encodeForFill(value);
     }
     return cache.ttlPolicy.cachesNegatives() ? StoredValueFormat.absentMarker() : null;
   }

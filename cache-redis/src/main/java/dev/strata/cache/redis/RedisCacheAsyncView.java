@@ -3,6 +3,7 @@ package dev.strata.cache.redis;
 import dev.strata.cache.AsyncCache;
 import dev.strata.cache.Cache;
 import dev.strata.cache.redis.internal.LeasedFill;
+import dev.strata.cache.redis.internal.StoredEntries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,7 +32,7 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
     return cache
         .redis
         .getAsync(redisKey)
-        .thenApply(stored -> cache.countAndUnwrap(cache.decode(redisKey, stored)));
+        .thenApply(stored -> cache.countAndUnwrap(cache.entries.decode(redisKey, stored)));
   }
 
   @Override
@@ -45,8 +46,8 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
         .getAsync(redisKey)
         .thenCompose(
             stored -> {
-              Object found = cache.decode(redisKey, stored);
-              if (found != RedisCache.MISS) {
+              Object found = cache.entries.decode(redisKey, stored);
+              if (found != StoredEntries.MISS) {
                 return CompletableFuture.completedFuture(cache.countAndUnwrap(found));
               }
               cache.stats.recordMisses(1);
@@ -65,8 +66,8 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
         .thenCompose(
             lease -> {
               Object found = cache.leases.foundWhileLeasing(redisKey, lease);
-              if (found != RedisCache.MISS) {
-                return CompletableFuture.completedFuture(RedisCache.<V>unwrap(found));
+              if (found != StoredEntries.MISS) {
+                return CompletableFuture.completedFuture(StoredEntries.<V>unwrap(found));
               }
               return loadAndFill(key, redisKey, loader, stamp, lease);
             });
@@ -112,18 +113,18 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
 
   @Override
   public CompletionStage<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
-    Map<K, V> result = cache.newResult(keys);
-    List<K> distinct = cache.distinctKeys(keys, result);
+    Map<K, V> result = cache.bulk.newResult(keys);
+    List<K> distinct = cache.bulk.distinctKeys(keys, result);
     if (distinct.isEmpty()) {
       return CompletableFuture.completedFuture(result);
     }
-    byte[][] redisKeys = cache.redisKeys(distinct);
+    byte[][] redisKeys = cache.bulk.redisKeys(distinct);
     return cache
         .redis
-        .mgetAsync(redisKeys, cache.valueCodec)
+        .mgetAsync(redisKeys, cache.entries.codec())
         .thenApply(
             answers -> {
-              cache.collect(distinct, redisKeys, answers, result, null);
+              cache.bulk.collect(distinct, redisKeys, answers, result, null);
               return result;
             });
   }
@@ -133,24 +134,24 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
       Iterable<? extends K> keys,
       Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
           loader) {
-    Map<K, V> result = cache.newResult(keys);
-    List<K> distinct = cache.distinctKeys(keys, result);
+    Map<K, V> result = cache.bulk.newResult(keys);
+    List<K> distinct = cache.bulk.distinctKeys(keys, result);
     Objects.requireNonNull(loader, "loader must not be null");
     if (distinct.isEmpty()) {
       return CompletableFuture.completedFuture(result);
     }
-    byte[][] redisKeys = cache.redisKeys(distinct);
+    byte[][] redisKeys = cache.bulk.redisKeys(distinct);
     return cache
         .redis
-        .mgetAsync(redisKeys, cache.valueCodec)
+        .mgetAsync(redisKeys, cache.entries.codec())
         .thenCompose(
             answers -> {
               Map<K, byte[]> missing = new LinkedHashMap<>();
-              cache.collect(distinct, redisKeys, answers, result, missing);
+              cache.bulk.collect(distinct, redisKeys, answers, result, missing);
               if (missing.isEmpty()) {
                 return CompletableFuture.completedFuture(result);
               }
-              long[] loadStamps = cache.stampsOf(missing.keySet());
+              long[] loadStamps = cache.bulk.stampsOf(missing.keySet());
               return cache
                   .leasedFill
                   .acquireAll(new ArrayList<>(missing.values()))
@@ -164,7 +165,7 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
                         long[] stamps =
                             missing.size() == loadStamps.length
                                 ? loadStamps
-                                : cache.stampsOf(missing.keySet());
+                                : cache.bulk.stampsOf(missing.keySet());
                         return loadAllAndFill(missing, result, loader, held, stamps);
                       });
             });
@@ -212,33 +213,33 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
 
   @Override
   public CompletionStage<Void> put(K key, V value) {
-    return cache.putAsync(key, value, null);
+    return cache.writes.putAsync(key, value, null);
   }
 
   @Override
   public CompletionStage<Void> put(K key, V value, Duration ttl) {
     Objects.requireNonNull(ttl, "ttl must not be null");
-    return cache.putAsync(key, value, ttl);
+    return cache.writes.putAsync(key, value, ttl);
   }
 
   @Override
   public CompletionStage<Void> putAll(Map<? extends K, ? extends V> entries) {
-    return cache.putAllAsync(entries);
+    return cache.writes.putAllAsync(entries);
   }
 
   @Override
   public CompletionStage<Void> invalidate(K key) {
-    return cache.invalidateAsync(key);
+    return cache.writes.invalidateAsync(key);
   }
 
   @Override
   public CompletionStage<Void> invalidateAll(Iterable<? extends K> keys) {
-    return cache.invalidateAllAsync(keys);
+    return cache.writes.invalidateAllAsync(keys);
   }
 
   @Override
   public CompletionStage<Void> invalidateAll() {
-    return cache.invalidateEverythingAsync();
+    return cache.writes.invalidateEverythingAsync();
   }
 
   @Override
