@@ -26,6 +26,8 @@ abstract class AbstractRedisCacheBuilder<K, V> {
   }
 
   private static final int MAX_REDIS_VALUE_BYTES = 512 * 1024 * 1024;
+  private static final Duration MAX_LEASE_DURATION = Duration.ofHours(1);
+  private static final Duration MAX_TOMBSTONE_TTL = Duration.ofDays(1);
 
   private final Connector connector;
   @Nullable String name;
@@ -36,6 +38,9 @@ abstract class AbstractRedisCacheBuilder<K, V> {
   TtlPolicy ttlPolicy = TtlPolicy.eternal();
   int maxValueBytes = 1024 * 1024;
   Duration commandTimeout = Duration.ofMillis(500);
+  Duration leaseDuration = RedisCache.DEFAULT_LEASE_DURATION;
+  Duration leaseMaxWait = RedisCache.DEFAULT_LEASE_MAX_WAIT;
+  Duration tombstoneTtl = RedisCache.DEFAULT_TOMBSTONE_TTL;
   CircuitBreakerConfig circuitBreakerConfig =
       CircuitBreakerConfig.custom()
           .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -173,6 +178,47 @@ abstract class AbstractRedisCacheBuilder<K, V> {
   }
 
   /**
+   * Sets how long a fill lease lives. A miss takes a lease on its key before it loads; the load's
+   * fill lands only while the lease is alive, so a load that takes longer is returned but not
+   * cached, and the lease of a caller that died stops other callers' waits for it after this long.
+   * Choose it longer than the slowest load.
+   *
+   * @param leaseDuration 1 ms to 1 hour; default 10 s
+   * @return this builder
+   */
+  public RedisCache.Builder<K, V> leaseDuration(Duration leaseDuration) {
+    this.leaseDuration = leaseDuration;
+    return self();
+  }
+
+  /**
+   * Sets how long a miss waits at most for another caller's fill (of any process) when that caller
+   * holds the key's lease. A waiter is woken as soon as the holder's fill lands; when this wait
+   * runs out it loads by itself and does not fill. Zero: never wait (every miss that finds a lease
+   * loads by itself without filling).
+   *
+   * @param leaseMaxWait zero to {@link #leaseDuration(Duration) the lease duration}; default 2 s
+   * @return this builder
+   */
+  public RedisCache.Builder<K, V> leaseMaxWait(Duration leaseMaxWait) {
+    this.leaseMaxWait = leaseMaxWait;
+    return self();
+  }
+
+  /**
+   * Sets how long the tombstone that an invalidation leaves in its key lives. The tombstone reads
+   * as a miss and carries the key's generation, which only grows while it lives.
+   *
+   * @param tombstoneTtl at least {@link #leaseDuration(Duration) the lease duration}, at most 1
+   *     day; default 60 s
+   * @return this builder
+   */
+  public RedisCache.Builder<K, V> tombstoneTtl(Duration tombstoneTtl) {
+    this.tombstoneTtl = tombstoneTtl;
+    return self();
+  }
+
+  /**
    * Validates the settings, connects and builds the cache.
    *
    * @return the cache, which the caller must {@link RedisCache#close() close}
@@ -199,7 +245,18 @@ abstract class AbstractRedisCacheBuilder<K, V> {
       throw new IllegalArgumentException(
           "maxValueBytes must be in [3, " + MAX_REDIS_VALUE_BYTES + "] but was " + maxValueBytes);
     }
+    requireBetween("leaseDuration", leaseDuration, Duration.ofMillis(1), MAX_LEASE_DURATION);
+    requireBetween("leaseMaxWait", leaseMaxWait, Duration.ZERO, leaseDuration);
+    requireBetween("tombstoneTtl", tombstoneTtl, leaseDuration, MAX_TOMBSTONE_TTL);
     return new RedisCache<>(this, connector.open(commandTimeout));
+  }
+
+  private static void requireBetween(String field, Duration value, Duration min, Duration max) {
+    Objects.requireNonNull(value, () -> field + " must not be null");
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(
+          field + " must be in [" + min + ", " + max + "] but was " + value);
+    }
   }
 
   /** The validated name. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +36,7 @@ final class LeasedLoads<K, V> {
   @Nullable V load(K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader)
       throws Exception {
     long stamp = cache.stamps.stamp(key);
-    LeasedFill.Acquired lease = cache.leasedFill.acquireOrWait(redisKey, RedisCache.LEASE_WAIT);
+    LeasedFill.Acquired lease = cache.leaseWaits.acquireOrWait(redisKey, cache.leaseMaxWait);
     Object found = foundWhileLeasing(redisKey, lease);
     if (found != StoredEntries.MISS) {
       return StoredEntries.unwrap(found);
@@ -98,6 +99,36 @@ final class LeasedLoads<K, V> {
       }
     }
     return leases;
+  }
+
+  /**
+   * Moves the keys whose lease another caller holds out of {@code missing}, in order.
+   *
+   * @return the keys moved, with their Redis keys
+   */
+  Map<K, byte[]> takeBusy(Map<K, byte[]> missing, Map<K, LeasedFill.Acquired> held) {
+    Map<K, byte[]> busy = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<K, byte[]>> it = missing.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<K, byte[]> entry = it.next();
+      LeasedFill.Acquired lease = held.get(entry.getKey());
+      if (lease != null && lease.outcome() == LeasedFill.Outcome.BUSY) {
+        busy.put(entry.getKey(), entry.getValue());
+        it.remove();
+      }
+    }
+    return busy;
+  }
+
+  /**
+   * Gives back the leases that waits granted to a bulk load that failed meanwhile.
+   *
+   * @param keys the keys waited for, in the order of {@code answers}
+   */
+  void releaseAll(Map<K, byte[]> keys, List<LeasedFill.Acquired> answers) {
+    int i = 0;
+    for (byte[] redisKey : keys.values()) {
+      cache.leasedFill.release(redisKey, answers.get(i++));
+    }
   }
 
   /** Gives back the leases of a bulk load that failed; never completes exceptionally. */

@@ -6,6 +6,8 @@ import dev.strata.cache.CacheLoader;
 import dev.strata.cache.CacheStats;
 import dev.strata.cache.TtlPolicy;
 import dev.strata.cache.redis.internal.GuardedRedisCommands;
+import dev.strata.cache.redis.internal.LeaseWaits;
+import dev.strata.cache.redis.internal.LeaseWakeUps;
 import dev.strata.cache.redis.internal.LeasedFill;
 import dev.strata.cache.redis.internal.RedisConnectionResource;
 import dev.strata.cache.redis.internal.RedisKeyLayout;
@@ -88,10 +90,13 @@ import org.jspecify.annotations.Nullable;
  * loads, and the load fills only while the key still holds that lease (a Lua script on the one key,
  * so valid on a cluster). A put, an invalidation (which leaves a tombstone) or a delete on any
  * process replaces the lease, so a value loaded before it never lands afterwards, and a negative
- * fill never overwrites a value. A miss that finds another caller's lease waits for its fill (at
- * most {@code 2 s}), then loads and returns its value without filling. Within a process, {@link
- * #get(Object, CacheLoader)} is single-flight, and a load in flight when this process puts or
- * invalidates the key does not fill either. See {@code docs/consistency-across-nodes.md}.
+ * fill never overwrites a value. A miss that finds another caller's lease waits for its fill, woken
+ * when the fill lands (pub/sub on the cache's lease channel, with a bounded backoff as a fallback;
+ * {@code get}, {@code getAll} and their asynchronous forms alike, the latter without blocking a
+ * thread), at most {@link Builder#leaseMaxWait the maximum wait}, then loads and returns its value
+ * without filling. Within a process, {@link #get(Object, CacheLoader)} is single-flight, and a load
+ * in flight when this process puts or invalidates the key does not fill either. See {@code
+ * docs/consistency-across-nodes.md}.
  *
  * <p>Thread-safe. Null keys, values, loaders and TTLs are rejected with a {@link
  * NullPointerException} naming the argument.
@@ -101,14 +106,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
-  /** How long a fill lease lives: a load that takes longer does not fill. */
-  static final Duration LEASE_TTL = Duration.ofSeconds(10);
+  /** How long a fill lease lives by default: a load that takes longer does not fill. */
+  static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(10);
 
-  /** How long a miss waits at most for another node's fill before it loads by itself. */
-  static final Duration LEASE_WAIT = Duration.ofSeconds(2);
+  /** How long a miss waits at most, by default, for another node's fill before it loads itself. */
+  static final Duration DEFAULT_LEASE_MAX_WAIT = Duration.ofSeconds(2);
 
-  /** How long the tombstone of an invalidation lives. */
-  static final Duration TOMBSTONE_TTL = Duration.ofSeconds(60);
+  /** How long the tombstone of an invalidation lives by default. */
+  static final Duration DEFAULT_TOMBSTONE_TTL = Duration.ofSeconds(60);
 
   private final String name;
   final RedisKeyLayout<K> layout;
@@ -118,6 +123,9 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   private final RedisConnectionResource connection;
   final GuardedRedisCommands redis;
   final LeasedFill leasedFill;
+  private final LeaseWakeUps wakeUps;
+  final LeaseWaits leaseWaits;
+  final Duration leaseMaxWait;
   final LeasedLoads<K, V> leases = new LeasedLoads<>(this);
   final RedisCacheBulkReads<K, V> bulk = new RedisCacheBulkReads<>(this);
   final RedisCacheWrites<K, V> writes = new RedisCacheWrites<>(this);
@@ -153,14 +161,22 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
             builder.commandTimeout,
             name);
     this.entries = new StoredEntries<>(name, builder.valueCodec, builder.maxValueBytes, redis);
+    String leaseChannel = builder.keys.leaseChannel(name);
     this.leasedFill =
         new LeasedFill(
             connection.commands(),
             circuitBreaker,
             builder.commandTimeout,
-            LEASE_TTL,
-            TOMBSTONE_TTL,
+            builder.leaseDuration,
+            builder.tombstoneTtl,
+            leaseChannel,
             name);
+    this.leaseMaxWait = builder.leaseMaxWait;
+    this.wakeUps =
+        leaseMaxWait.isZero()
+            ? LeaseWakeUps.none()
+            : LeaseWakeUps.subscribe(connection.connector(), leaseChannel, name);
+    this.leaseWaits = new LeaseWaits(leasedFill, wakeUps);
   }
 
   // ------------------------------------------------------------------------------ factories
@@ -435,18 +451,24 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   }
 
   /**
-   * Returns the counts of fill leases so far: granted, waited for, waits that ran out, fills landed
-   * and fills rejected as stale.
+   * Returns the counts of fill leases so far: granted, waited for, waits that ran out, leases that
+   * expired under a waiter, fills landed and fills rejected as stale.
    *
    * @return an immutable snapshot
    */
   public LeaseStats leaseStats() {
     return new LeaseStats(
         leasedFill.leasesGranted(),
-        leasedFill.leasesWaited(),
-        leasedFill.leaseWaitsTimedOut(),
+        leaseWaits.waited(),
+        leaseWaits.timedOut(),
+        leaseWaits.expired(),
         leasedFill.fillsLanded(),
         leasedFill.fillsRejected());
+  }
+
+  /** Tells whether the end of a lease is announced to this cache's waiters now (for tests). */
+  boolean wakeUpsActive() {
+    return wakeUps.active();
   }
 
   /** Returns the leased fills, for their counters. */
@@ -483,7 +505,11 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   @Override
   public void close() {
-    connection.close();
+    try {
+      wakeUps.close();
+    } finally {
+      connection.close();
+    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.strata.cache.redis.internal.StoredEntries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +62,8 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
     long stamp = cache.stamps.stamp(key);
     return cache
-        .leasedFill
-        .acquire(redisKey)
+        .leaseWaits
+        .acquireOrWaitAsync(redisKey, cache.leaseMaxWait)
         .thenCompose(
             lease -> {
               Object found = cache.leases.foundWhileLeasing(redisKey, lease);
@@ -151,23 +152,73 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
               if (missing.isEmpty()) {
                 return CompletableFuture.completedFuture(result);
               }
-              long[] loadStamps = cache.bulk.stampsOf(missing.keySet());
-              return cache
-                  .leasedFill
-                  .acquireAll(new ArrayList<>(missing.values()))
-                  .thenCompose(
-                      leaseAnswers -> {
-                        Map<K, LeasedFill.Acquired> held =
-                            cache.leases.sortLeases(missing, leaseAnswers, result);
-                        if (missing.isEmpty()) {
-                          return CompletableFuture.completedFuture(result);
-                        }
-                        long[] stamps =
-                            missing.size() == loadStamps.length
-                                ? loadStamps
-                                : cache.bulk.stampsOf(missing.keySet());
-                        return loadAllAndFill(missing, result, loader, held, stamps);
-                      });
+              return leaseAndLoad(missing, result, loader);
+            });
+  }
+
+  /**
+   * Takes the leases of the missing keys, loads those it holds (and those Redis could not lease) at
+   * once and, meanwhile, waits for the fills of the keys whose lease another caller holds; the keys
+   * whose wait ended without a value are loaded when the waits are over.
+   */
+  private CompletableFuture<Map<K, V>> leaseAndLoad(
+      Map<K, byte[]> missing,
+      Map<K, V> result,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
+          loader) {
+    long[] loadStamps = cache.bulk.stampsOf(missing.keySet());
+    return cache
+        .leasedFill
+        .acquireAll(new ArrayList<>(missing.values()))
+        .thenCompose(
+            leaseAnswers -> {
+              Map<K, LeasedFill.Acquired> held =
+                  cache.leases.sortLeases(missing, leaseAnswers, result);
+              Map<K, byte[]> busy = cache.leases.takeBusy(missing, held);
+              CompletableFuture<Map<K, V>> now =
+                  missing.isEmpty()
+                      ? CompletableFuture.completedFuture(result)
+                      : loadAllAndFill(
+                          missing,
+                          result,
+                          loader,
+                          held,
+                          missing.size() == loadStamps.length
+                              ? loadStamps
+                              : cache.bulk.stampsOf(missing.keySet()));
+              if (busy.isEmpty()) {
+                return now;
+              }
+              Map<K, V> afterWait = new HashMap<>(RedisCacheBulkReads.capacity(busy.size()));
+              CompletableFuture<List<LeasedFill.Acquired>> waits =
+                  cache.leaseWaits.awaitAll(new ArrayList<>(busy.values()), cache.leaseMaxWait);
+              now.whenComplete(
+                  (map, error) -> {
+                    if (error != null) {
+                      waits.thenAccept(answers -> cache.leases.releaseAll(busy, answers));
+                    }
+                  });
+              CompletableFuture<Map<K, V>> later =
+                  now.thenCompose(
+                      done ->
+                          waits.thenCompose(
+                              answers -> {
+                                Map<K, LeasedFill.Acquired> heldAfterWait =
+                                    cache.leases.sortLeases(busy, answers, afterWait);
+                                return busy.isEmpty()
+                                    ? CompletableFuture.completedFuture(afterWait)
+                                    : loadAllAndFill(
+                                        busy,
+                                        afterWait,
+                                        loader,
+                                        heldAfterWait,
+                                        cache.bulk.stampsOf(busy.keySet()));
+                              }));
+              return later.thenApply(
+                  map -> {
+                    result.putAll(afterWait);
+                    return result;
+                  });
             });
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,10 +64,40 @@ final class RedisCacheBulkReads<K, V> {
     Map<K, LeasedFill.Acquired> held =
         cache.leases.sortLeases(
             missing, cache.leasedFill.acquireAll(new ArrayList<>(missing.values())).join(), result);
-    if (missing.isEmpty()) {
-      return result;
+    Map<K, byte[]> busy = cache.leases.takeBusy(missing, held);
+    // the leases of other callers are waited for while this caller loads the keys it holds
+    CompletableFuture<List<LeasedFill.Acquired>> waits =
+        busy.isEmpty()
+            ? null
+            : cache.leaseWaits.awaitAll(new ArrayList<>(busy.values()), cache.leaseMaxWait);
+    try {
+      if (!missing.isEmpty()) {
+        loadStamps = missing.size() == loadStamps.length ? loadStamps : stampsOf(missing.keySet());
+        loadAndFill(missing, result, loader, held, loadStamps);
+      }
+    } catch (RuntimeException | Error e) {
+      if (waits != null) {
+        waits.thenAccept(answers -> cache.leases.releaseAll(busy, answers));
+      }
+      throw e;
     }
-    loadStamps = missing.size() == loadStamps.length ? loadStamps : stampsOf(missing.keySet());
+    if (waits != null) {
+      Map<K, LeasedFill.Acquired> heldAfterWait =
+          cache.leases.sortLeases(busy, waits.join(), result);
+      if (!busy.isEmpty()) {
+        loadAndFill(busy, result, loader, heldAfterWait, stampsOf(busy.keySet()));
+      }
+    }
+    return result;
+  }
+
+  /** Loads the keys of {@code missing} with one bulk load and fills those whose lease is held. */
+  private void loadAndFill(
+      Map<K, byte[]> missing,
+      Map<K, V> result,
+      CacheLoader<? super K, ? extends V> loader,
+      Map<K, LeasedFill.Acquired> held,
+      long[] loadStamps) {
     long start = System.nanoTime();
     Map<?, ? extends V> loaded;
     try {
@@ -85,7 +116,6 @@ final class RedisCacheBulkReads<K, V> {
     }
     cache.stats.recordLoadSuccess(System.nanoTime() - start);
     cache.leases.fill(missing, loaded, result, held, loadStamps).join();
-    return result;
   }
 
   /**

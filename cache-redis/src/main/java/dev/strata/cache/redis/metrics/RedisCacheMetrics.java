@@ -93,7 +93,9 @@ public final class RedisCacheMetrics implements MeterBinder {
         "invalidate",
         c -> c.redisStats().failedInvalidations(),
         degraded);
-    String leases = "fill leases: granted, waited for another node's fill, waits that ran out";
+    String leases =
+        "fill leases: granted, waited for another node's fill, waits that ran out, holders' leases"
+            + " that expired under a waiter";
     counter(
         registry,
         "strata.cache.redis.leases",
@@ -114,6 +116,13 @@ public final class RedisCacheMetrics implements MeterBinder {
         "result",
         "wait_timed_out",
         c -> c.leaseStats().waitsTimedOut(),
+        leases);
+    counter(
+        registry,
+        "strata.cache.redis.leases",
+        "result",
+        "expired",
+        c -> c.leaseStats().expired(),
         leases);
     String fills = "fills after a load: landed under their lease, or rejected as stale";
     counter(
