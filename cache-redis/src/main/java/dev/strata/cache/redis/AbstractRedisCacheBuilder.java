@@ -41,6 +41,7 @@ abstract class AbstractRedisCacheBuilder<K, V> {
   Duration leaseDuration = RedisCache.DEFAULT_LEASE_DURATION;
   Duration leaseMaxWait = RedisCache.DEFAULT_LEASE_MAX_WAIT;
   Duration tombstoneTtl = RedisCache.DEFAULT_TOMBSTONE_TTL;
+  double earlyRefreshBeta;
   CircuitBreakerConfig circuitBreakerConfig =
       CircuitBreakerConfig.custom()
           .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -219,6 +220,28 @@ abstract class AbstractRedisCacheBuilder<K, V> {
   }
 
   /**
+   * Turns on probabilistic early refresh (XFetch, Vattani et al., VLDB 2015) for the entries that
+   * {@code get(key, loader)} loads: such an entry is stored with its load's duration and expiry,
+   * and a hit of {@code get(key, loader)} refreshes it before it expires with a probability that
+   * grows as the expiry nears ({@code now - duration * beta * ln(random) >= expiry}). One caller of
+   * all processes refreshes an entry (its refresh lease); the others keep being served the current
+   * value, so a hot key does not miss when it expires. Reads without a loader ({@code
+   * getIfPresent}, {@code getAll}, the asynchronous view) never refresh. Entries without a TTL are
+   * never refreshed early.
+   *
+   * <p>Entries of a cache with early refresh on use a stored kind that versions before it read as
+   * corrupt (they delete them): turn it on once every process runs a version that knows it.
+   *
+   * @param beta 0 (off, the default) to 10; 1 is XFetch's recommended value, larger refreshes
+   *     earlier
+   * @return this builder
+   */
+  public RedisCache.Builder<K, V> earlyRefresh(double beta) {
+    this.earlyRefreshBeta = beta;
+    return self();
+  }
+
+  /**
    * Validates the settings, connects and builds the cache.
    *
    * @return the cache, which the caller must {@link RedisCache#close() close}
@@ -248,6 +271,10 @@ abstract class AbstractRedisCacheBuilder<K, V> {
     requireBetween("leaseDuration", leaseDuration, Duration.ofMillis(1), MAX_LEASE_DURATION);
     requireBetween("leaseMaxWait", leaseMaxWait, Duration.ZERO, leaseDuration);
     requireBetween("tombstoneTtl", tombstoneTtl, leaseDuration, MAX_TOMBSTONE_TTL);
+    if (!(earlyRefreshBeta >= 0 && earlyRefreshBeta <= 10)) {
+      throw new IllegalArgumentException(
+          "earlyRefresh must be in [0, 10] but was " + earlyRefreshBeta);
+    }
     return new RedisCache<>(this, connector.open(commandTimeout));
   }
 

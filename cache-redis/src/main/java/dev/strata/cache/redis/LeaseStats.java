@@ -14,6 +14,8 @@ package dev.strata.cache.redis;
  * @param fillsLanded fills written under their lease
  * @param fillsRejectedAsStale fills not written because their lease had expired or was superseded
  *     by a put, an invalidation or a delete
+ * @param earlyRefreshes entries this cache refreshed before they expired (early refresh, when on):
+ *     refresh leases taken, each one reload
  */
 public record LeaseStats(
     long granted,
@@ -21,4 +23,5 @@ public record LeaseStats(
     long waitsTimedOut,
     long expired,
     long fillsLanded,
-    long fillsRejectedAsStale) {}
+    long fillsRejectedAsStale,
+    long earlyRefreshes) {}

@@ -50,13 +50,15 @@ final class LeasedLoads<K, V> {
       cache.leasedFill.release(redisKey, lease).join();
       throw t;
     }
-    cache.stats.recordLoadSuccess(System.nanoTime() - start);
+    long loadNanos = System.nanoTime() - start;
+    cache.stats.recordLoadSuccess(loadNanos);
     fill(
             List.of(key),
             List.of(redisKey),
             Collections.singletonList(value),
             List.of(lease),
-            new long[] {stamp})
+            new long[] {stamp},
+            loadNanos)
         .join();
     return value;
   }
@@ -150,7 +152,8 @@ final class LeasedLoads<K, V> {
       Map<?, ? extends V> loaded,
       Map<K, V> result,
       Map<K, LeasedFill.Acquired> held,
-      long[] loadStamps) {
+      long[] loadStamps,
+      long loadNanos) {
     List<K> keys = new ArrayList<>(missing.size());
     List<byte[]> redisKeys = new ArrayList<>(missing.size());
     List<@Nullable V> values = new ArrayList<>(missing.size());
@@ -165,7 +168,7 @@ final class LeasedLoads<K, V> {
       values.add(value);
       leaseList.add(held.getOrDefault(entry.getKey(), LeasedFill.NO_LEASE));
     }
-    return fill(keys, redisKeys, values, leaseList, loadStamps);
+    return fill(keys, redisKeys, values, leaseList, loadStamps, loadNanos);
   }
 
   /**
@@ -173,14 +176,16 @@ final class LeasedLoads<K, V> {
    * otherwise) to the keys whose fill lease was granted, each only while its key still holds that
    * lease (so no put, invalidation or delete by any process happened since), and unless this
    * process put or invalidated the key since the load started. Gives back the leases of entries not
-   * filled. Never fails.
+   * filled. With early refresh on, values that expire are stored with the load's duration and their
+   * expiry. Never fails.
    */
   CompletableFuture<Boolean> fill(
       List<K> cacheKeys,
       List<byte[]> redisKeys,
       List<? extends @Nullable V> values,
       List<LeasedFill.Acquired> leaseList,
-      long[] loadStamps) {
+      long[] loadStamps,
+      long loadNanos) {
     int size = redisKeys.size();
     List<K> owners = new ArrayList<>(size);
     long[] ownerStamps = new long[size];
@@ -202,11 +207,15 @@ final class LeasedLoads<K, V> {
         releases.add(cache.leasedFill.release(redisKeys.get(i), lease));
         continue;
       }
-      ttls[keys.size()] =
+      long ttl =
           RedisCache.millis(
               values.get(i) == null
                   ? cache.ttlPolicy.nextNegativeTtl()
                   : cache.ttlPolicy.nextDefaultTtl());
+      if (cache.earlyRefresh != null && values.get(i) != null && ttl > 0) {
+        bytes = EarlyRefresh.frame(bytes, loadNanos, ttl);
+      }
+      ttls[keys.size()] = ttl;
       ownerStamps[keys.size()] = loadStamps[i];
       owners.add(cacheKeys.get(i));
       keys.add(redisKeys.get(i));

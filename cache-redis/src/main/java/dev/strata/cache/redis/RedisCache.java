@@ -11,6 +11,7 @@ import dev.strata.cache.redis.internal.LeaseWakeUps;
 import dev.strata.cache.redis.internal.LeasedFill;
 import dev.strata.cache.redis.internal.RedisConnectionResource;
 import dev.strata.cache.redis.internal.RedisKeyLayout;
+import dev.strata.cache.redis.internal.RefreshLeases;
 import dev.strata.cache.redis.internal.StoredEntries;
 import dev.strata.cache.spi.InvalidationStamps;
 import dev.strata.cache.spi.SingleFlight;
@@ -126,6 +127,10 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   private final LeaseWakeUps wakeUps;
   final LeaseWaits leaseWaits;
   final Duration leaseMaxWait;
+
+  /** Early refresh (XFetch), or null when it is off. */
+  final @Nullable EarlyRefresh<K, V> earlyRefresh;
+
   final LeasedLoads<K, V> leases = new LeasedLoads<>(this);
   final RedisCacheBulkReads<K, V> bulk = new RedisCacheBulkReads<>(this);
   final RedisCacheWrites<K, V> writes = new RedisCacheWrites<>(this);
@@ -177,6 +182,13 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
             ? LeaseWakeUps.none()
             : LeaseWakeUps.subscribe(connection.connector(), leaseChannel, name);
     this.leaseWaits = new LeaseWaits(leasedFill, wakeUps);
+    this.earlyRefresh =
+        builder.earlyRefreshBeta > 0
+            ? new EarlyRefresh<>(
+                this,
+                builder.earlyRefreshBeta,
+                new RefreshLeases(connection.commands(), leasedFill))
+            : null;
   }
 
   // ------------------------------------------------------------------------------ factories
@@ -309,8 +321,13 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     requireKey(key);
     Objects.requireNonNull(loader, "loader must not be null");
     byte[] redisKey = layout.redisKey(key);
-    Object found = entries.decode(redisKey, redis.get(redisKey));
+    byte[] stored = redis.get(redisKey);
+    Object found = entries.decode(redisKey, stored);
     if (found != StoredEntries.MISS) {
+      EarlyRefresh<K, V> early = earlyRefresh;
+      if (early != null && stored != null && early.due(stored)) {
+        return early.refresh(key, redisKey, stored, found, loader);
+      }
       return countAndUnwrap(found);
     }
     stats.recordMisses(1);
@@ -452,7 +469,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   /**
    * Returns the counts of fill leases so far: granted, waited for, waits that ran out, leases that
-   * expired under a waiter, fills landed and fills rejected as stale.
+   * expired under a waiter, fills landed, fills rejected as stale, and early refreshes.
    *
    * @return an immutable snapshot
    */
@@ -463,7 +480,8 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
         leaseWaits.timedOut(),
         leaseWaits.expired(),
         leasedFill.fillsLanded(),
-        leasedFill.fillsRejected());
+        leasedFill.fillsRejected(),
+        earlyRefresh == null ? 0 : earlyRefresh.refreshes());
   }
 
   /** Tells whether the end of a lease is announced to this cache's waiters now (for tests). */

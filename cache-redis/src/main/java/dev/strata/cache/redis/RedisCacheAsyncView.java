@@ -98,7 +98,8 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
             result.completeExceptionally(error);
             return;
           }
-          cache.stats.recordLoadSuccess(System.nanoTime() - start);
+          long loadNanos = System.nanoTime() - start;
+          cache.stats.recordLoadSuccess(loadNanos);
           cache
               .leases
               .fill(
@@ -106,7 +107,8 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
                   List.of(redisKey),
                   Collections.singletonList(value),
                   List.of(lease),
-                  new long[] {stamp})
+                  new long[] {stamp},
+                  loadNanos)
               .whenComplete((ok, ignored) -> result.complete(value));
         });
     return result;
@@ -253,10 +255,11 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
             done.completeExceptionally(error);
             return;
           }
-          cache.stats.recordLoadSuccess(System.nanoTime() - start);
+          long loadNanos = System.nanoTime() - start;
+          cache.stats.recordLoadSuccess(loadNanos);
           cache
               .leases
-              .fill(missing, loaded, result, held, loadStamps)
+              .fill(missing, loaded, result, held, loadStamps, loadNanos)
               .whenComplete((ok, ignored) -> done.complete(result));
         });
     return done;

@@ -114,8 +114,9 @@ final class RedisCacheBulkReads<K, V> {
       cache.leases.releaseAll(missing, held).join();
       throw new CacheLoadException("cache '" + cache.name() + "': bulk load failed: " + e, e);
     }
-    cache.stats.recordLoadSuccess(System.nanoTime() - start);
-    cache.leases.fill(missing, loaded, result, held, loadStamps).join();
+    long loadNanos = System.nanoTime() - start;
+    cache.stats.recordLoadSuccess(loadNanos);
+    cache.leases.fill(missing, loaded, result, held, loadStamps, loadNanos).join();
   }
 
   /**

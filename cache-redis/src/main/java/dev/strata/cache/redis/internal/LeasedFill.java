@@ -381,18 +381,18 @@ public final class LeasedFill {
     return true;
   }
 
-  private byte[] nonce() {
+  byte[] nonce() {
     byte[] raw = new byte[8];
     random.nextBytes(raw);
     return ascii(HexFormat.of().formatHex(raw));
   }
 
-  private static byte[] ascii(String text) {
+  static byte[] ascii(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Runs a script by digest, loading it with EVAL when the server does not know it yet. */
-  private CompletableFuture<Object> script(
+  CompletableFuture<Object> script(
       String sha, String script, ScriptOutputType type, byte[] key, byte[]... args) {
     byte[][] keys = {key};
     return commands
@@ -412,7 +412,7 @@ public final class LeasedFill {
   }
 
   /** Runs a command behind the circuit breaker, failing after the command timeout. */
-  private CompletableFuture<Object> guarded(Supplier<CompletableFuture<Object>> command) {
+  CompletableFuture<Object> guarded(Supplier<CompletableFuture<Object>> command) {
     if (!breaker.tryAcquirePermission()) {
       return CompletableFuture.failedFuture(
           new InvalidationFailedException(
@@ -439,7 +439,7 @@ public final class LeasedFill {
         });
   }
 
-  private void warn(String what, Throwable error) {
+  void warn(String what, Throwable error) {
     if (log.permit()) {
       long skipped = log.takeSuppressed();
       LOG.warn(

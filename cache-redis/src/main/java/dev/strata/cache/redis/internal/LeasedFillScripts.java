@@ -83,5 +83,40 @@ final class LeasedFillScripts {
           + "redis.call('SET', KEYS[1], '\\249T' .. string.format('%.0f', gen), 'PX', ARGV[1])\n"
           + "return 1\n";
 
+  /**
+   * Takes the refresh lease of a refreshable value ('X') for early refresh: writes the holder into
+   * the value's header, keeping its TTL, only while the key still holds exactly the bytes the
+   * caller read (so only one caller of any process wins, and only for that entry). KEYS[1] the key,
+   * ARGV[1] the bytes read, ARGV[2] the holder (8 characters). Returns 1 when taken.
+   */
+  static final String REFRESH_LEASE =
+      "local v = redis.pcall('GET', KEYS[1])\n"
+          + "if type(v) ~= 'string' or v ~= ARGV[1] then return 0 end\n"
+          + "local marked = string.sub(v, 1, 14) .. ARGV[2] .. string.sub(v, 23)\n"
+          + "local ttl = redis.call('PTTL', KEYS[1])\n"
+          + "if ttl > 0 then\n"
+          + "  redis.call('SET', KEYS[1], marked, 'PX', ttl)\n"
+          + "else\n"
+          + "  redis.call('SET', KEYS[1], marked)\n"
+          + "end\n"
+          + "return 1\n";
+
+  /**
+   * Writes an early refresh's value only while the key still holds a refreshable value whose
+   * refresh lease is the caller's (no put, invalidation, delete or expiry since). KEYS[1] the key,
+   * ARGV[1] the holder, ARGV[2] the stored bytes, ARGV[3] the TTL in milliseconds (0: none).
+   * Returns 1 when the value landed.
+   */
+  static final String REFRESH_FILL =
+      "local v = redis.pcall('GET', KEYS[1])\n"
+          + "if type(v) ~= 'string' or string.sub(v, 1, 2) ~= '\\249X'"
+          + " or string.sub(v, 15, 22) ~= ARGV[1] then return 0 end\n"
+          + "if tonumber(ARGV[3]) > 0 then\n"
+          + "  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])\n"
+          + "else\n"
+          + "  redis.call('SET', KEYS[1], ARGV[2])\n"
+          + "end\n"
+          + "return 1\n";
+
   private LeasedFillScripts() {}
 }

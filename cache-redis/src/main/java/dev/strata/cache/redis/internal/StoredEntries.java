@@ -80,12 +80,9 @@ public final class StoredEntries<V> {
     switch (StoredValueFormat.kindOf(stored)) {
       case VALUE:
         try {
+          int offset = StoredValueFormat.payloadOffset(stored);
           return Objects.requireNonNull(
-              codec.decode(
-                  stored,
-                  StoredValueFormat.HEADER_BYTES,
-                  stored.length - StoredValueFormat.HEADER_BYTES),
-              "the value codec decoded null");
+              codec.decode(stored, offset, stored.length - offset), "the value codec decoded null");
         } catch (RuntimeException e) {
           redis.corruptValue(redisKey, stored, e.toString());
           return MISS;

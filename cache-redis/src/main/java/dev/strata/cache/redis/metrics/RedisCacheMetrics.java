@@ -139,6 +139,11 @@ public final class RedisCacheMetrics implements MeterBinder {
         "rejected_stale",
         c -> c.leaseStats().fillsRejectedAsStale(),
         fills);
+    FunctionCounter.builder(
+            "strata.cache.redis.early.refreshes", cache, c -> c.leaseStats().earlyRefreshes())
+        .tags(tags)
+        .description("entries refreshed before they expired (probabilistic early refresh)")
+        .register(registry);
     FunctionCounter.builder("strata.cache.redis.corrupt", cache, c -> corrupt(c.redisStats()))
         .tags(tags)
         .description("entries that could not be decoded and were deleted")
