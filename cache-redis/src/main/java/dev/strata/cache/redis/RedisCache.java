@@ -96,7 +96,9 @@ import org.jspecify.annotations.Nullable;
  * {@code get}, {@code getAll} and their asynchronous forms alike, the latter without blocking a
  * thread), at most {@link Builder#leaseMaxWait the maximum wait}, then loads and returns its value
  * without filling. Within a process, {@link #get(Object, CacheLoader)} is single-flight, and a load
- * in flight when this process puts or invalidates the key does not fill either. See {@code
+ * in flight when this process puts or invalidates the key does not fill either. Optionally ({@link
+ * Builder#earlyRefresh}), entries loaded by {@code get(key, loader)} are refreshed shortly before
+ * they expire by one caller of all processes (XFetch). See {@code
  * docs/consistency-across-nodes.md}.
  *
  * <p>Thread-safe. Null keys, values, loaders and TTLs are rejected with a {@link

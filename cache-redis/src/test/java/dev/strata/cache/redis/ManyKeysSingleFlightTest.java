@@ -90,6 +90,15 @@ abstract class ManyKeysSingleFlightTest {
   }
 
   private void assertOneLoadPerKey() {
+    System.out.printf(
+        "%s: %d loads for %d keys; leases granted=%d waited=%d waitsTimedOut=%d expired=%d%n",
+        getClass().getSimpleName(),
+        loadsPerKey.values().stream().mapToInt(AtomicInteger::get).sum(),
+        loadsPerKey.size(),
+        nodes.stream().mapToLong(n -> n.leaseStats().granted()).sum(),
+        waited(),
+        nodes.stream().mapToLong(n -> n.leaseStats().waitsTimedOut()).sum(),
+        nodes.stream().mapToLong(n -> n.leaseStats().expired()).sum());
     assertThat(loadsPerKey).as("keys loaded").hasSize(KEYS);
     assertThat(loadsPerKey.values().stream().mapToInt(AtomicInteger::get).sum())
         .as("database loads (one per key)")
