@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  *       others</td></tr>
  *   <tr><td>invalidation channel</td><td>{@code strata:i:<cache>}</td><td>pub/sub
  *       channel</td></tr>
+ *   <tr><td>fill-lease channel (a lease's fill landed or was given up)</td><td>{@code
+ *       strata:l:<cache>}</td><td>pub/sub channel</td></tr>
  * </table>
  *
  * <p>Cache and write-behind names are 1 to 100 of {@code A-Z a-z 0-9 . _ -}: no {@code :}, so a
@@ -225,6 +227,19 @@ public final class KeyNamespace {
    */
   public String invalidationChannel(String cacheName) {
     return invalidationChannelPrefix() + requireName(cacheName, "cacheName");
+  }
+
+  /**
+   * Returns the channel on which a cache announces that a fill lease of one of its keys ended (its
+   * fill landed, it was given back, or an invalidation replaced it), so that callers waiting for
+   * that lease look again at once.
+   *
+   * @param cacheName a valid name
+   * @return {@code <prefix>:l:<cacheName>}
+   * @throws IllegalArgumentException if the name is invalid
+   */
+  public String leaseChannel(String cacheName) {
+    return keyPrefix + ":l:" + requireName(cacheName, "cacheName");
   }
 
   @Override

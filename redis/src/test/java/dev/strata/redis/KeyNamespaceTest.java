@@ -20,6 +20,7 @@ class KeyNamespaceTest {
     assertThat(ns.versionKey("users")).isEqualTo("app:v:users");
     assertThat(ns.writeBehindKeyPrefix("orders")).isEqualTo("app:wb:orders:");
     assertThat(ns.invalidationChannel("users")).isEqualTo("app:i:users");
+    assertThat(ns.leaseChannel("users")).isEqualTo("app:l:users");
     assertThat(KeyNamespace.defaults().keyPrefix()).isEqualTo("strata");
   }
 

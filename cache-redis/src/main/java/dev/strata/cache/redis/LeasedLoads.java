@@ -1,20 +1,25 @@
 package dev.strata.cache.redis;
 
+import dev.strata.cache.CacheLoader;
 import dev.strata.cache.redis.internal.LeasedFill;
+import dev.strata.cache.redis.internal.StoredEntries;
 import dev.strata.cache.redis.internal.StoredValueFormat;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lease steps of a {@link RedisCache}'s loads, shared by its blocking and non-blocking forms:
- * what a lease attempt found in the key, sorting the answers of a bulk attempt, giving the leases
- * of a failed load back, and the fills after a load (checked against this process's stamps and the
- * lease). Thread-safe (stateless apart from the cache).
+ * The leased loads of a {@link RedisCache}: the blocking load of one key after a miss, and the
+ * lease steps shared with the bulk and non-blocking loads: what a lease attempt found in the key,
+ * sorting the answers of a bulk attempt, giving the leases of a failed load back, and the fills
+ * after a load (checked against this process's stamps and the lease). Thread-safe (stateless apart
+ * from the cache).
  */
 final class LeasedLoads<K, V> {
 
@@ -25,15 +30,49 @@ final class LeasedLoads<K, V> {
   }
 
   /**
+   * Loads one key after a miss, as the single flight of this process: takes the key's lease (or
+   * waits for another caller's fill), loads, and fills under the lease.
+   */
+  @Nullable V load(K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader)
+      throws Exception {
+    long stamp = cache.stamps.stamp(key);
+    LeasedFill.Acquired lease = cache.leaseWaits.acquireOrWait(redisKey, cache.leaseMaxWait);
+    Object found = foundWhileLeasing(redisKey, lease);
+    if (found != StoredEntries.MISS) {
+      return StoredEntries.unwrap(found);
+    }
+    long start = System.nanoTime();
+    V value;
+    try {
+      value = loader.load(key);
+    } catch (Throwable t) {
+      cache.stats.recordLoadFailure(System.nanoTime() - start);
+      cache.leasedFill.release(redisKey, lease).join();
+      throw t;
+    }
+    long loadNanos = System.nanoTime() - start;
+    cache.stats.recordLoadSuccess(loadNanos);
+    fill(
+            List.of(key),
+            List.of(redisKey),
+            Collections.singletonList(value),
+            List.of(lease),
+            new long[] {stamp},
+            loadNanos)
+        .join();
+    return value;
+  }
+
+  /**
    * Returns what a lease attempt found in the key instead of a lease: the decoded entry, or {@link
-   * RedisCache#MISS} when the lease was granted, is busy, Redis could not answer, or the entry is
-   * corrupt.
+   * StoredEntries#MISS} when the lease was granted, is busy, Redis could not answer, or the entry
+   * is corrupt.
    */
   Object foundWhileLeasing(byte[] redisKey, LeasedFill.Acquired lease) {
     byte[] stored = lease.bytes();
     return lease.outcome() == LeasedFill.Outcome.FOUND && stored != null
-        ? cache.decode(redisKey, stored)
-        : RedisCache.MISS;
+        ? cache.entries.decode(redisKey, stored)
+        : StoredEntries.MISS;
   }
 
   /**
@@ -44,23 +83,54 @@ final class LeasedLoads<K, V> {
    */
   Map<K, LeasedFill.Acquired> sortLeases(
       Map<K, byte[]> missing, List<LeasedFill.Acquired> answers, Map<K, V> result) {
-    Map<K, LeasedFill.Acquired> leases = new HashMap<>(RedisCache.capacity(missing.size()));
+    Map<K, LeasedFill.Acquired> leases =
+        new HashMap<>(RedisCacheBulkReads.capacity(missing.size()));
     int i = 0;
     for (Iterator<Map.Entry<K, byte[]>> it = missing.entrySet().iterator(); it.hasNext(); i++) {
       Map.Entry<K, byte[]> entry = it.next();
       LeasedFill.Acquired lease = answers.get(i);
       Object found = foundWhileLeasing(entry.getValue(), lease);
-      if (found == RedisCache.MISS) {
+      if (found == StoredEntries.MISS) {
         leases.put(entry.getKey(), lease);
         continue;
       }
       it.remove();
-      V value = RedisCache.unwrap(found);
+      V value = StoredEntries.unwrap(found);
       if (value != null) {
         result.put(entry.getKey(), value);
       }
     }
     return leases;
+  }
+
+  /**
+   * Moves the keys whose lease another caller holds out of {@code missing}, in order.
+   *
+   * @return the keys moved, with their Redis keys
+   */
+  Map<K, byte[]> takeBusy(Map<K, byte[]> missing, Map<K, LeasedFill.Acquired> held) {
+    Map<K, byte[]> busy = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<K, byte[]>> it = missing.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<K, byte[]> entry = it.next();
+      LeasedFill.Acquired lease = held.get(entry.getKey());
+      if (lease != null && lease.outcome() == LeasedFill.Outcome.BUSY) {
+        busy.put(entry.getKey(), entry.getValue());
+        it.remove();
+      }
+    }
+    return busy;
+  }
+
+  /**
+   * Gives back the leases that waits granted to a bulk load that failed meanwhile.
+   *
+   * @param keys the keys waited for, in the order of {@code answers}
+   */
+  void releaseAll(Map<K, byte[]> keys, List<LeasedFill.Acquired> answers) {
+    int i = 0;
+    for (byte[] redisKey : keys.values()) {
+      cache.leasedFill.release(redisKey, answers.get(i++));
+    }
   }
 
   /** Gives back the leases of a bulk load that failed; never completes exceptionally. */
@@ -82,7 +152,8 @@ final class LeasedLoads<K, V> {
       Map<?, ? extends V> loaded,
       Map<K, V> result,
       Map<K, LeasedFill.Acquired> held,
-      long[] loadStamps) {
+      long[] loadStamps,
+      long loadNanos) {
     List<K> keys = new ArrayList<>(missing.size());
     List<byte[]> redisKeys = new ArrayList<>(missing.size());
     List<@Nullable V> values = new ArrayList<>(missing.size());
@@ -97,7 +168,7 @@ final class LeasedLoads<K, V> {
       values.add(value);
       leaseList.add(held.getOrDefault(entry.getKey(), LeasedFill.NO_LEASE));
     }
-    return fill(keys, redisKeys, values, leaseList, loadStamps);
+    return fill(keys, redisKeys, values, leaseList, loadStamps, loadNanos);
   }
 
   /**
@@ -105,14 +176,16 @@ final class LeasedLoads<K, V> {
    * otherwise) to the keys whose fill lease was granted, each only while its key still holds that
    * lease (so no put, invalidation or delete by any process happened since), and unless this
    * process put or invalidated the key since the load started. Gives back the leases of entries not
-   * filled. Never fails.
+   * filled. With early refresh on, values that expire are stored with the load's duration and their
+   * expiry. Never fails.
    */
   CompletableFuture<Boolean> fill(
       List<K> cacheKeys,
       List<byte[]> redisKeys,
       List<? extends @Nullable V> values,
       List<LeasedFill.Acquired> leaseList,
-      long[] loadStamps) {
+      long[] loadStamps,
+      long loadNanos) {
     int size = redisKeys.size();
     List<K> owners = new ArrayList<>(size);
     long[] ownerStamps = new long[size];
@@ -134,11 +207,15 @@ final class LeasedLoads<K, V> {
         releases.add(cache.leasedFill.release(redisKeys.get(i), lease));
         continue;
       }
-      ttls[keys.size()] =
+      long ttl =
           RedisCache.millis(
               values.get(i) == null
                   ? cache.ttlPolicy.nextNegativeTtl()
                   : cache.ttlPolicy.nextDefaultTtl());
+      if (cache.earlyRefresh != null && values.get(i) != null && ttl > 0) {
+        bytes = EarlyRefresh.frame(bytes, loadNanos, ttl);
+      }
+      ttls[keys.size()] = ttl;
       ownerStamps[keys.size()] = loadStamps[i];
       owners.add(cacheKeys.get(i));
       keys.add(redisKeys.get(i));
@@ -171,7 +248,7 @@ final class LeasedLoads<K, V> {
   /** The stored form of a loaded value, or null when it is not cached (counted and logged). */
   private byte @Nullable [] storedForFill(@Nullable V value) {
     if (value != null) {
-      return cache.encodeForFill(value);
+      return cache.entries.encodeForFill(value);
     }
     return cache.ttlPolicy.cachesNegatives() ? StoredValueFormat.absentMarker() : null;
   }

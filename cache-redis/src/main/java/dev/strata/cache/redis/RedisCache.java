@@ -2,17 +2,17 @@ package dev.strata.cache.redis;
 
 import dev.strata.cache.AsyncCache;
 import dev.strata.cache.Cache;
-import dev.strata.cache.CacheLoadException;
 import dev.strata.cache.CacheLoader;
 import dev.strata.cache.CacheStats;
-import dev.strata.cache.KeyCodec;
 import dev.strata.cache.TtlPolicy;
 import dev.strata.cache.redis.internal.GuardedRedisCommands;
+import dev.strata.cache.redis.internal.LeaseWaits;
+import dev.strata.cache.redis.internal.LeaseWakeUps;
 import dev.strata.cache.redis.internal.LeasedFill;
 import dev.strata.cache.redis.internal.RedisConnectionResource;
 import dev.strata.cache.redis.internal.RedisKeyLayout;
-import dev.strata.cache.redis.internal.StoredValueFormat;
-import dev.strata.cache.redis.internal.StoredValueReader;
+import dev.strata.cache.redis.internal.RefreshLeases;
+import dev.strata.cache.redis.internal.StoredEntries;
 import dev.strata.cache.spi.InvalidationStamps;
 import dev.strata.cache.spi.SingleFlight;
 import dev.strata.cache.spi.StatsCounter;
@@ -20,28 +20,16 @@ import dev.strata.redis.KeyNamespace;
 import dev.strata.redis.RedisConnector;
 import dev.strata.redis.RedisSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Cache} in Redis, shared by every process that builds a cache of the same prefix and name
@@ -103,10 +91,15 @@ import org.slf4j.LoggerFactory;
  * loads, and the load fills only while the key still holds that lease (a Lua script on the one key,
  * so valid on a cluster). A put, an invalidation (which leaves a tombstone) or a delete on any
  * process replaces the lease, so a value loaded before it never lands afterwards, and a negative
- * fill never overwrites a value. A miss that finds another caller's lease waits for its fill (at
- * most {@code 2 s}), then loads and returns its value without filling. Within a process, {@link
- * #get(Object, CacheLoader)} is single-flight, and a load in flight when this process puts or
- * invalidates the key does not fill either. See {@code docs/consistency-across-nodes.md}.
+ * fill never overwrites a value. A miss that finds another caller's lease waits for its fill, woken
+ * when the fill lands (pub/sub on the cache's lease channel, with a bounded backoff as a fallback;
+ * {@code get}, {@code getAll} and their asynchronous forms alike, the latter without blocking a
+ * thread), at most {@link Builder#leaseMaxWait the maximum wait}, then loads and returns its value
+ * without filling. Within a process, {@link #get(Object, CacheLoader)} is single-flight, and a load
+ * in flight when this process puts or invalidates the key does not fill either. Optionally ({@link
+ * Builder#earlyRefresh}), entries loaded by {@code get(key, loader)} are refreshed shortly before
+ * they expire by one caller of all processes (XFetch). See {@code
+ * docs/consistency-across-nodes.md}.
  *
  * <p>Thread-safe. Null keys, values, loaders and TTLs are rejected with a {@link
  * NullPointerException} naming the argument.
@@ -116,36 +109,33 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisCache.class);
+  /** How long a fill lease lives by default: a load that takes longer does not fill. */
+  static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(10);
 
-  /** A lookup that found nothing. */
-  static final Object MISS = new Object();
+  /** How long a miss waits at most, by default, for another node's fill before it loads itself. */
+  static final Duration DEFAULT_LEASE_MAX_WAIT = Duration.ofSeconds(2);
 
-  /** A lookup that found a negative entry. */
-  private static final Object ABSENT = new Object();
-
-  /** A bulk read's placeholder for a key whose answer has not been sorted yet. */
-  private static final Object PENDING = new Object();
-
-  /** How long a fill lease lives: a load that takes longer does not fill. */
-  static final Duration LEASE_TTL = Duration.ofSeconds(10);
-
-  /** How long a miss waits at most for another node's fill before it loads by itself. */
-  static final Duration LEASE_WAIT = Duration.ofSeconds(2);
-
-  /** How long the tombstone of an invalidation lives. */
-  static final Duration TOMBSTONE_TTL = Duration.ofSeconds(60);
+  /** How long the tombstone of an invalidation lives by default. */
+  static final Duration DEFAULT_TOMBSTONE_TTL = Duration.ofSeconds(60);
 
   private final String name;
   final RedisKeyLayout<K> layout;
-  final ValueCodec<V> valueCodec;
+  final StoredEntries<V> entries;
   final TtlPolicy ttlPolicy;
-  private final int maxValueBytes;
   private final CircuitBreaker circuitBreaker;
   private final RedisConnectionResource connection;
   final GuardedRedisCommands redis;
   final LeasedFill leasedFill;
+  private final LeaseWakeUps wakeUps;
+  final LeaseWaits leaseWaits;
+  final Duration leaseMaxWait;
+
+  /** Early refresh (XFetch), or null when it is off. */
+  final @Nullable EarlyRefresh<K, V> earlyRefresh;
+
   final LeasedLoads<K, V> leases = new LeasedLoads<>(this);
+  final RedisCacheBulkReads<K, V> bulk = new RedisCacheBulkReads<>(this);
+  final RedisCacheWrites<K, V> writes = new RedisCacheWrites<>(this);
   final StatsCounter stats = StatsCounter.concurrent();
   final SingleFlight<K, V> singleFlight = new SingleFlight<>();
   private final RedisCacheAsyncView<K, V> asyncView = new RedisCacheAsyncView<>(this);
@@ -163,14 +153,12 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   final ReentrantReadWriteLock fillLock = new ReentrantReadWriteLock();
 
-  private RedisCache(Builder<K, V> builder, RedisConnectionResource connection) {
-    this.name = builder.name;
-    this.layout = new RedisKeyLayout<>(builder.keys, builder.name, builder.keyCodec);
-    this.valueCodec = builder.valueCodec;
+  RedisCache(AbstractRedisCacheBuilder<K, V> builder, RedisConnectionResource connection) {
+    this.name = builder.name();
+    this.layout = new RedisKeyLayout<>(builder.keys, name, builder.keyCodec);
     this.ttlPolicy = builder.ttlPolicy;
-    this.maxValueBytes = builder.maxValueBytes;
     this.circuitBreaker =
-        CircuitBreaker.of("strata.cache.redis." + builder.name, builder.circuitBreakerConfig);
+        CircuitBreaker.of("strata.cache.redis." + name, builder.circuitBreakerConfig);
     this.connection = connection;
     this.redis =
         new GuardedRedisCommands(
@@ -178,15 +166,31 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
             connection.connector(),
             circuitBreaker,
             builder.commandTimeout,
-            builder.name);
+            name);
+    this.entries = new StoredEntries<>(name, builder.valueCodec, builder.maxValueBytes, redis);
+    String leaseChannel = builder.keys.leaseChannel(name);
     this.leasedFill =
         new LeasedFill(
             connection.commands(),
             circuitBreaker,
             builder.commandTimeout,
-            LEASE_TTL,
-            TOMBSTONE_TTL,
-            builder.name);
+            builder.leaseDuration,
+            builder.tombstoneTtl,
+            leaseChannel,
+            name);
+    this.leaseMaxWait = builder.leaseMaxWait;
+    this.wakeUps =
+        leaseMaxWait.isZero()
+            ? LeaseWakeUps.none()
+            : LeaseWakeUps.subscribe(connection.connector(), leaseChannel, name);
+    this.leaseWaits = new LeaseWaits(leasedFill, wakeUps);
+    this.earlyRefresh =
+        builder.earlyRefreshBeta > 0
+            ? new EarlyRefresh<>(
+                this,
+                builder.earlyRefreshBeta,
+                new RefreshLeases(connection.commands(), leasedFill))
+            : null;
   }
 
   // ------------------------------------------------------------------------------ factories
@@ -303,7 +307,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   @Override
   public @Nullable V getIfPresent(K key) {
     byte[] redisKey = layout.redisKey(requireKey(key));
-    Object found = decode(redisKey, redis.get(redisKey));
+    Object found = entries.decode(redisKey, redis.get(redisKey));
     return countAndUnwrap(found);
   }
 
@@ -319,41 +323,17 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     requireKey(key);
     Objects.requireNonNull(loader, "loader must not be null");
     byte[] redisKey = layout.redisKey(key);
-    Object found = decode(redisKey, redis.get(redisKey));
-    if (found != MISS) {
+    byte[] stored = redis.get(redisKey);
+    Object found = entries.decode(redisKey, stored);
+    if (found != StoredEntries.MISS) {
+      EarlyRefresh<K, V> early = earlyRefresh;
+      if (early != null && stored != null && early.due(stored)) {
+        return early.refresh(key, redisKey, stored, found, loader);
+      }
       return countAndUnwrap(found);
     }
     stats.recordMisses(1);
-    return singleFlight.load(key, k -> loadAndFill(k, redisKey, loader));
-  }
-
-  private @Nullable V loadAndFill(
-      K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader) throws Exception {
-    long stamp = stamps.stamp(key);
-    LeasedFill.Acquired lease = leasedFill.acquireOrWait(redisKey, LEASE_WAIT);
-    Object found = leases.foundWhileLeasing(redisKey, lease);
-    if (found != MISS) {
-      return unwrap(found);
-    }
-    long start = System.nanoTime();
-    V value;
-    try {
-      value = loader.load(key);
-    } catch (Throwable t) {
-      stats.recordLoadFailure(System.nanoTime() - start);
-      leasedFill.release(redisKey, lease).join();
-      throw t;
-    }
-    stats.recordLoadSuccess(System.nanoTime() - start);
-    leases
-        .fill(
-            List.of(key),
-            List.of(redisKey),
-            Collections.singletonList(value),
-            List.of(lease),
-            new long[] {stamp})
-        .join();
-    return value;
+    return singleFlight.load(key, k -> leases.load(k, redisKey, loader));
   }
 
   /**
@@ -364,14 +344,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   @Override
   public Map<K, V> getAllPresent(Iterable<? extends K> keys) {
-    Map<K, V> result = newResult(keys);
-    List<K> distinct = distinctKeys(keys, result);
-    if (distinct.isEmpty()) {
-      return result;
-    }
-    byte[][] redisKeys = redisKeys(distinct);
-    collect(distinct, redisKeys, redis.mget(redisKeys, valueCodec), result, null);
-    return result;
+    return bulk.getAllPresent(keys);
   }
 
   /**
@@ -381,45 +354,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   @Override
   public Map<K, V> getAll(Iterable<? extends K> keys, CacheLoader<? super K, ? extends V> loader) {
-    Map<K, V> result = newResult(keys);
-    List<K> distinct = distinctKeys(keys, result);
-    Objects.requireNonNull(loader, "loader must not be null");
-    if (distinct.isEmpty()) {
-      return result;
-    }
-    byte[][] redisKeys = redisKeys(distinct);
-    Map<K, byte[]> missing = new LinkedHashMap<>();
-    collect(distinct, redisKeys, redis.mget(redisKeys, valueCodec), result, missing);
-    if (missing.isEmpty()) {
-      return result;
-    }
-    long[] loadStamps = stampsOf(missing.keySet());
-    Map<K, LeasedFill.Acquired> held =
-        leases.sortLeases(
-            missing, leasedFill.acquireAll(new ArrayList<>(missing.values())).join(), result);
-    if (missing.isEmpty()) {
-      return result;
-    }
-    loadStamps = missing.size() == loadStamps.length ? loadStamps : stampsOf(missing.keySet());
-    long start = System.nanoTime();
-    Map<?, ? extends V> loaded;
-    try {
-      loaded =
-          Objects.requireNonNull(
-              loader.loadAll(Collections.unmodifiableSet(missing.keySet())),
-              "the loader returned a null map");
-    } catch (RuntimeException | Error e) {
-      stats.recordLoadFailure(System.nanoTime() - start);
-      leases.releaseAll(missing, held).join();
-      throw e;
-    } catch (Exception e) {
-      stats.recordLoadFailure(System.nanoTime() - start);
-      leases.releaseAll(missing, held).join();
-      throw new CacheLoadException("cache '" + name + "': bulk load failed: " + e, e);
-    }
-    stats.recordLoadSuccess(System.nanoTime() - start);
-    leases.fill(missing, loaded, result, held, loadStamps).join();
-    return result;
+    return bulk.getAll(keys, loader);
   }
 
   // ------------------------------------------------------------------------------ writes
@@ -437,7 +372,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   @Override
   public void put(K key, V value) {
-    await(putAsync(key, value, null));
+    RedisCacheWrites.await(writes.putAsync(key, value, null));
   }
 
   /**
@@ -453,7 +388,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   @Override
   public void put(K key, V value, Duration ttl) {
     Objects.requireNonNull(ttl, "ttl must not be null");
-    await(putAsync(key, value, ttl));
+    RedisCacheWrites.await(writes.putAsync(key, value, ttl));
   }
 
   /**
@@ -469,47 +404,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   @Override
   public void putAll(Map<? extends K, ? extends V> entries) {
-    await(putAllAsync(entries));
-  }
-
-  CompletableFuture<Void> putAsync(K key, V value, @Nullable Duration ttl) {
-    requireKey(key);
-    Objects.requireNonNull(value, "value must not be null");
-    byte[] redisKey = layout.redisKey(key);
-    byte[] stored = encodeOrThrow(key, value);
-    Duration effective = ttl == null ? ttlPolicy.nextDefaultTtl() : ttlPolicy.applyJitter(ttl);
-    invalidated(List.of(key));
-    return redis
-        .setAllAsync(List.of(redisKey), List.of(stored), new long[] {millis(effective)}, false)
-        .thenCompose(
-            ok -> ok ? CompletableFuture.completedFuture(null) : redis.unlinkAsync(redisKey));
-  }
-
-  CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
-    Objects.requireNonNull(entries, "entries must not be null");
-    int size = entries.size();
-    List<byte[]> redisKeys = new ArrayList<>(size);
-    List<byte[]> stored = new ArrayList<>(size);
-    long[] ttls = new long[size];
-    int i = 0;
-    for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
-      K key = Objects.requireNonNull(entry.getKey(), "entries must not contain a null key");
-      V value = Objects.requireNonNull(entry.getValue(), () -> "value for key " + key + " is null");
-      redisKeys.add(layout.redisKey(key));
-      stored.add(encodeOrThrow(key, value));
-      ttls[i++] = millis(ttlPolicy.nextDefaultTtl());
-    }
-    if (size == 0) {
-      return CompletableFuture.completedFuture(null);
-    }
-    invalidated(entries.keySet());
-    return redis
-        .setAllAsync(redisKeys, stored, ttls, false)
-        .thenCompose(
-            ok ->
-                ok
-                    ? CompletableFuture.completedFuture(null)
-                    : redis.unlinkAsync(redisKeys.toArray(new byte[0][])));
+    RedisCacheWrites.await(writes.putAllAsync(entries));
   }
 
   // ------------------------------------------------------------------------------ invalidation
@@ -522,7 +417,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   @Override
   public void invalidate(K key) {
-    await(invalidateAsync(key));
+    RedisCacheWrites.await(writes.invalidateAsync(key));
   }
 
   /**
@@ -534,7 +429,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   @Override
   public void invalidateAll(Iterable<? extends K> keys) {
-    await(invalidateAllAsync(keys));
+    RedisCacheWrites.await(writes.invalidateAllAsync(keys));
   }
 
   /**
@@ -551,44 +446,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   @Override
   public void invalidateAll() {
-    await(invalidateEverythingAsync());
-  }
-
-  CompletableFuture<Void> invalidateAsync(K key) {
-    byte[] redisKey = layout.redisKey(requireKey(key));
-    invalidated(List.of(key));
-    return leasedFill.tombstone(redisKey);
-  }
-
-  CompletableFuture<Void> invalidateAllAsync(Iterable<? extends K> keys) {
-    List<K> distinct = distinctKeys(keys);
-    if (distinct.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    byte[][] redisKeys = redisKeys(distinct);
-    invalidated(distinct);
-    return leasedFill.tombstone(redisKeys);
-  }
-
-  CompletableFuture<Void> invalidateEverythingAsync() {
-    fillLock.writeLock().lock();
-    try {
-      stamps.invalidatedAll();
-    } finally {
-      fillLock.writeLock().unlock();
-    }
-    return redis.unlinkMatchingAsync(layout.scanPattern(), layout::owns);
-  }
-
-  private static void await(CompletableFuture<Void> future) {
-    try {
-      future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
+    RedisCacheWrites.await(writes.invalidateEverythingAsync());
   }
 
   // ------------------------------------------------------------------------------ the rest
@@ -612,18 +470,25 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   }
 
   /**
-   * Returns the counts of fill leases so far: granted, waited for, waits that ran out, fills landed
-   * and fills rejected as stale.
+   * Returns the counts of fill leases so far: granted, waited for, waits that ran out, leases that
+   * expired under a waiter, fills landed, fills rejected as stale, and early refreshes.
    *
    * @return an immutable snapshot
    */
   public LeaseStats leaseStats() {
     return new LeaseStats(
         leasedFill.leasesGranted(),
-        leasedFill.leasesWaited(),
-        leasedFill.leaseWaitsTimedOut(),
+        leaseWaits.waited(),
+        leaseWaits.timedOut(),
+        leaseWaits.expired(),
         leasedFill.fillsLanded(),
-        leasedFill.fillsRejected());
+        leasedFill.fillsRejected(),
+        earlyRefresh == null ? 0 : earlyRefresh.refreshes());
+  }
+
+  /** Tells whether the end of a lease is announced to this cache's waiters now (for tests). */
+  boolean wakeUpsActive() {
+    return wakeUps.active();
   }
 
   /** Returns the leased fills, for their counters. */
@@ -660,169 +525,27 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    */
   @Override
   public void close() {
-    connection.close();
+    try {
+      wakeUps.close();
+    } finally {
+      connection.close();
+    }
   }
 
   @Override
   public String toString() {
-    return "RedisCache[" + name + ", " + layout.scanPattern() + ", " + valueCodec + "]";
+    return "RedisCache[" + name + ", " + layout.scanPattern() + ", " + entries + "]";
   }
 
   // ------------------------------------------------------------------------------ internals
 
   @Nullable V countAndUnwrap(Object found) {
-    if (found == MISS) {
+    if (found == StoredEntries.MISS) {
       stats.recordMisses(1);
       return null;
     }
     stats.recordHits(1);
-    return unwrap(found);
-  }
-
-  @SuppressWarnings("unchecked")
-  static <V> @Nullable V unwrap(Object found) {
-    return found == ABSENT ? null : (V) found;
-  }
-
-  /** Returns the decoded value, {@link #ABSENT} or {@link #MISS}. */
-  Object decode(byte[] redisKey, byte @Nullable [] stored) {
-    if (stored == null) {
-      return MISS;
-    }
-    switch (StoredValueFormat.kindOf(stored)) {
-      case VALUE:
-        try {
-          return Objects.requireNonNull(
-              valueCodec.decode(
-                  stored,
-                  StoredValueFormat.HEADER_BYTES,
-                  stored.length - StoredValueFormat.HEADER_BYTES),
-              "the value codec decoded null");
-        } catch (RuntimeException e) {
-          redis.corruptValue(redisKey, stored, e.toString());
-          return MISS;
-        }
-      case ABSENT:
-        return ABSENT;
-      case TOMBSTONE:
-      case LEASE:
-        return MISS;
-      default:
-        redis.corruptValue(redisKey, stored, "not a Strata cache entry (unknown header)");
-        return MISS;
-    }
-  }
-
-  /**
-   * Sorts MGET answers (see {@link StoredValueReader#mget}): hits replace their key's placeholder
-   * in {@code result}, other keys leave it, misses go into {@code missing} (when not null); counts
-   * them.
-   */
-  void collect(
-      List<K> keys,
-      byte[][] redisKeys,
-      @Nullable Object @Nullable [] answers,
-      Map<K, V> result,
-      @Nullable Map<K, byte[]> missing) {
-    int hits = 0;
-    for (int i = 0; i < keys.size(); i++) {
-      K key = keys.get(i);
-      Object found = answers == null ? MISS : found(redisKeys[i], answers[i]);
-      if (found == MISS) {
-        result.remove(key);
-        if (missing != null) {
-          missing.put(key, redisKeys[i]);
-        }
-        continue;
-      }
-      hits++;
-      V value = unwrap(found);
-      if (value != null) {
-        result.put(key, value);
-      } else {
-        result.remove(key);
-      }
-    }
-    stats.recordHits(hits);
-    stats.recordMisses(keys.size() - hits);
-  }
-
-  /** Turns one answer of {@link StoredValueReader#mget} into a value, {@link #ABSENT} or a miss. */
-  private Object found(byte[] redisKey, @Nullable Object answer) {
-    if (answer == null) {
-      return MISS;
-    }
-    if (answer == StoredValueReader.ABSENT) {
-      return ABSENT;
-    }
-    if (answer instanceof StoredValueReader.Corrupt corrupt) {
-      redis.corruptValue(redisKey, corrupt.stored(), corrupt.reason());
-      return MISS;
-    }
-    return answer;
-  }
-
-  /** Moves the stamps of keys about to be put or invalidated, so no older fill of them lands. */
-  private void invalidated(Iterable<? extends K> keys) {
-    fillLock.writeLock().lock();
-    try {
-      for (K key : keys) {
-        stamps.invalidated(key);
-      }
-    } finally {
-      fillLock.writeLock().unlock();
-    }
-  }
-
-  long[] stampsOf(Set<K> keys) {
-    long[] result = new long[keys.size()];
-    int i = 0;
-    for (K key : keys) {
-      result[i++] = stamps.stamp(key);
-    }
-    return result;
-  }
-
-  /**
-   * Encodes and frames a value, checking its size.
-   *
-   * @param key the key, for messages; null for a loaded value
-   */
-  private byte[] encodeOrThrow(@Nullable K key, V value) {
-    byte[] payload;
-    try {
-      payload = valueCodec.encode(value);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "cache '" + name + "': cannot encode " + valueOf(key) + ": " + e.getMessage(), e);
-    }
-    int size = payload.length + StoredValueFormat.HEADER_BYTES;
-    if (size > maxValueBytes) {
-      throw new IllegalArgumentException(
-          "cache '"
-              + name
-              + "': "
-              + valueOf(key)
-              + " is "
-              + size
-              + " bytes, larger than maxValueBytes "
-              + maxValueBytes);
-    }
-    return StoredValueFormat.frameValue(payload);
-  }
-
-  private static String valueOf(@Nullable Object key) {
-    return key == null ? "a loaded value" : "the value for key " + key;
-  }
-
-  byte @Nullable [] encodeForFill(V value) {
-    try {
-      return encodeOrThrow(null, value);
-    } catch (IllegalArgumentException e) {
-      redis.countSkippedWrites(1);
-      LOG.warn("Redis cache '{}': a loaded value is not cached: {}", name, e.getMessage());
-      return null;
-    }
+    return StoredEntries.unwrap(found);
   }
 
   static long millis(@Nullable Duration ttl) {
@@ -833,243 +556,21 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
     return Objects.requireNonNull(key, "key must not be null");
   }
 
-  List<K> distinctKeys(Iterable<? extends K> keys) {
-    Objects.requireNonNull(keys, "keys must not be null");
-    Set<K> distinct = new LinkedHashSet<>();
-    for (K key : keys) {
-      distinct.add(Objects.requireNonNull(key, "keys must not contain null"));
-    }
-    return new ArrayList<>(distinct);
-  }
-
-  /** A result map of a bulk read, sized once for the keys when they are a collection. */
-  Map<K, V> newResult(Iterable<? extends K> keys) {
-    Objects.requireNonNull(keys, "keys must not be null");
-    return new HashMap<>(capacity(keys instanceof Collection<?> c ? c.size() : 16));
-  }
-
-  /**
-   * The distinct keys, in order. Each key gets a placeholder in {@code result} (which detects the
-   * duplicates without a set of its own); {@link #collect} replaces or removes every placeholder.
-   */
-  @SuppressWarnings("unchecked")
-  List<K> distinctKeys(Iterable<? extends K> keys, Map<K, V> result) {
-    List<K> distinct =
-        keys instanceof Collection<?> c ? new ArrayList<>(c.size()) : new ArrayList<>();
-    for (K key : keys) {
-      if (result.put(Objects.requireNonNull(key, "keys must not contain null"), (V) PENDING)
-          == null) {
-        distinct.add(key);
-      }
-    }
-    return distinct;
-  }
-
-  byte[][] redisKeys(List<K> keys) {
-    byte[][] redisKeys = new byte[keys.size()][];
-    for (int i = 0; i < redisKeys.length; i++) {
-      redisKeys[i] = layout.redisKey(keys.get(i));
-    }
-    return redisKeys;
-  }
-
-  static int capacity(int size) {
-    return Math.max(4, (int) (size / 0.75f) + 1);
-  }
-
-  // ------------------------------------------------------------------------------ builder
-
-  /** Opens the connection of a cache being built, given the command timeout. */
-  @FunctionalInterface
-  private interface Connector {
-    RedisConnectionResource open(Duration commandTimeout);
-  }
-
   /**
    * Builds a {@link RedisCache}. Not thread-safe; every setting is validated in {@link #build()}.
    *
-   * <p>Defaults: key prefix {@code "strata"}, {@code String} keys ({@link KeyCodec#string()}) and
-   * values ({@link ValueCodec#utf8()}), {@link TtlPolicy#eternal()}, values up to 1 MiB, a 500 ms
-   * command timeout, and a circuit breaker that opens when half of the last 20 calls (at least 10)
-   * failed and tries again after 5 seconds.
+   * <p>Defaults: key prefix {@code "strata"}, {@code String} keys ({@link
+   * dev.strata.cache.KeyCodec#string()}) and values ({@link ValueCodec#utf8()}), {@link
+   * TtlPolicy#eternal()}, values up to 1 MiB, a 500 ms command timeout, and a circuit breaker that
+   * opens when half of the last 20 calls (at least 10) failed and tries again after 5 seconds.
    *
    * @param <K> the key type
    * @param <V> the value type
    */
-  public static final class Builder<K, V> {
+  public static final class Builder<K, V> extends AbstractRedisCacheBuilder<K, V> {
 
-    private static final int MAX_REDIS_VALUE_BYTES = 512 * 1024 * 1024;
-
-    private final Connector connector;
-    private @Nullable String name;
-    private String keyPrefix = KeyNamespace.DEFAULT_KEY_PREFIX;
-    private KeyNamespace keys = KeyNamespace.defaults();
-    private KeyCodec<K> keyCodec;
-    private ValueCodec<V> valueCodec;
-    private TtlPolicy ttlPolicy = TtlPolicy.eternal();
-    private int maxValueBytes = 1024 * 1024;
-    private Duration commandTimeout = Duration.ofMillis(500);
-    private CircuitBreakerConfig circuitBreakerConfig =
-        CircuitBreakerConfig.custom()
-            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-            .slidingWindowSize(20)
-            .minimumNumberOfCalls(10)
-            .failureRateThreshold(50)
-            .waitDurationInOpenState(Duration.ofSeconds(5))
-            .permittedNumberOfCallsInHalfOpenState(3)
-            .build();
-
-    @SuppressWarnings("unchecked")
     private Builder(Connector connector) {
-      this.connector = connector;
-      this.keyCodec = (KeyCodec<K>) KeyCodec.string();
-      this.valueCodec = (ValueCodec<V>) ValueCodec.utf8();
-    }
-
-    /**
-     * Sets the cache's name: part of every key, and of metric tags and log messages. Required.
-     *
-     * @param name 1 to 100 of {@code A-Z a-z 0-9 . _ -}; no {@code :} (it separates the parts of a
-     *     key) and no braces (they would form a cluster hash tag). Any valid name is safe: a
-     *     cache's keys lie in its own sub-space, which no other component's key shares
-     * @return this builder
-     */
-    public Builder<K, V> name(String name) {
-      this.name = name;
-      return this;
-    }
-
-    /**
-     * Sets the first part of every key, shared by the Redis components of an application ({@link
-     * KeyNamespace}).
-     *
-     * @param keyPrefix 1 to 100 of {@code A-Z a-z 0-9 . _ : -}; default {@code "strata"}
-     * @return this builder
-     */
-    public Builder<K, V> keyPrefix(String keyPrefix) {
-      this.keyPrefix = keyPrefix;
-      return this;
-    }
-
-    /**
-     * Sets the first part of every key.
-     *
-     * @param prefix as for {@link #keyPrefix(String)}
-     * @return this builder
-     * @deprecated use {@link #keyPrefix(String)}, the name every Strata component uses
-     */
-    @Deprecated
-    public Builder<K, V> prefix(String prefix) {
-      return keyPrefix(prefix);
-    }
-
-    /**
-     * Sets how keys become the last part of their Redis key.
-     *
-     * @param keyCodec the codec; default {@link KeyCodec#string()}
-     * @param <K2> the new key type
-     * @return this builder, typed for the new key type
-     */
-    @SuppressWarnings("unchecked")
-    public <K2> Builder<K2, V> keyCodec(KeyCodec<K2> keyCodec) {
-      Builder<K2, V> self = (Builder<K2, V>) this;
-      self.keyCodec = keyCodec;
-      return self;
-    }
-
-    /**
-     * Sets how values become bytes.
-     *
-     * @param valueCodec the codec, e.g. {@link JsonValueCodec#of(Class)}; default {@link
-     *     ValueCodec#utf8()}
-     * @param <V2> the new value type
-     * @return this builder, typed for the new value type
-     */
-    @SuppressWarnings("unchecked")
-    public <V2> Builder<K, V2> valueCodec(ValueCodec<V2> valueCodec) {
-      Builder<K, V2> self = (Builder<K, V2>) this;
-      self.valueCodec = valueCodec;
-      return self;
-    }
-
-    /**
-     * Sets how long entries live (default TTL, jitter, negative TTL).
-     *
-     * @param ttlPolicy the policy; default {@link TtlPolicy#eternal()}
-     * @return this builder
-     */
-    public Builder<K, V> ttl(TtlPolicy ttlPolicy) {
-      this.ttlPolicy = ttlPolicy;
-      return this;
-    }
-
-    /**
-     * Sets the largest stored value (codec bytes plus a two-byte header). A put of a larger value
-     * fails with {@link IllegalArgumentException}; a larger loaded value is returned but not
-     * cached.
-     *
-     * @param maxValueBytes 1 to 512 MiB; default 1 MiB
-     * @return this builder
-     */
-    public Builder<K, V> maxValueBytes(int maxValueBytes) {
-      this.maxValueBytes = maxValueBytes;
-      return this;
-    }
-
-    /**
-     * Sets how long a Redis command may take before the call degrades (a read misses, a write is
-     * skipped, an invalidation fails). Keep it short: it is added to the latency of every call
-     * while Redis hangs and the circuit is still closed.
-     *
-     * @param commandTimeout a positive duration; default 500 ms
-     * @return this builder
-     */
-    public Builder<K, V> commandTimeout(Duration commandTimeout) {
-      this.commandTimeout = commandTimeout;
-      return this;
-    }
-
-    /**
-     * Sets the configuration of the cache's circuit breaker. Failures are Redis errors and
-     * timeouts; an open breaker makes calls degrade at once, without touching Redis.
-     *
-     * @param circuitBreakerConfig the configuration
-     * @return this builder
-     */
-    public Builder<K, V> circuitBreaker(CircuitBreakerConfig circuitBreakerConfig) {
-      this.circuitBreakerConfig = circuitBreakerConfig;
-      return this;
-    }
-
-    /**
-     * Validates the settings, connects and builds the cache.
-     *
-     * @return the cache, which the caller must {@link RedisCache#close() close}
-     * @throws IllegalArgumentException naming the setting that is invalid, and its value
-     * @throws NullPointerException if a setting was set to null
-     * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached now
-     */
-    public RedisCache<K, V> build() {
-      if (name == null) {
-        throw new IllegalArgumentException("name must be set");
-      }
-      KeyNamespace.requireName(name, "name");
-      keys = KeyNamespace.of(keyPrefix);
-      Objects.requireNonNull(keyCodec, "keyCodec must not be null");
-      Objects.requireNonNull(valueCodec, "valueCodec must not be null");
-      Objects.requireNonNull(ttlPolicy, "ttl must not be null");
-      Objects.requireNonNull(circuitBreakerConfig, "circuitBreaker must not be null");
-      Objects.requireNonNull(commandTimeout, "commandTimeout must not be null");
-      if (commandTimeout.isZero() || commandTimeout.isNegative()) {
-        throw new IllegalArgumentException(
-            "commandTimeout must be positive but was " + commandTimeout);
-      }
-      if (maxValueBytes <= StoredValueFormat.HEADER_BYTES
-          || maxValueBytes > MAX_REDIS_VALUE_BYTES) {
-        throw new IllegalArgumentException(
-            "maxValueBytes must be in [3, " + MAX_REDIS_VALUE_BYTES + "] but was " + maxValueBytes);
-      }
-      return new RedisCache<>(this, connector.open(commandTimeout));
+      super(connector);
     }
   }
 }

@@ -3,9 +3,11 @@ package dev.strata.cache.redis;
 import dev.strata.cache.AsyncCache;
 import dev.strata.cache.Cache;
 import dev.strata.cache.redis.internal.LeasedFill;
+import dev.strata.cache.redis.internal.StoredEntries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,7 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
     return cache
         .redis
         .getAsync(redisKey)
-        .thenApply(stored -> cache.countAndUnwrap(cache.decode(redisKey, stored)));
+        .thenApply(stored -> cache.countAndUnwrap(cache.entries.decode(redisKey, stored)));
   }
 
   @Override
@@ -45,8 +47,8 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
         .getAsync(redisKey)
         .thenCompose(
             stored -> {
-              Object found = cache.decode(redisKey, stored);
-              if (found != RedisCache.MISS) {
+              Object found = cache.entries.decode(redisKey, stored);
+              if (found != StoredEntries.MISS) {
                 return CompletableFuture.completedFuture(cache.countAndUnwrap(found));
               }
               cache.stats.recordMisses(1);
@@ -60,13 +62,13 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
     long stamp = cache.stamps.stamp(key);
     return cache
-        .leasedFill
-        .acquire(redisKey)
+        .leaseWaits
+        .acquireOrWaitAsync(redisKey, cache.leaseMaxWait)
         .thenCompose(
             lease -> {
               Object found = cache.leases.foundWhileLeasing(redisKey, lease);
-              if (found != RedisCache.MISS) {
-                return CompletableFuture.completedFuture(RedisCache.<V>unwrap(found));
+              if (found != StoredEntries.MISS) {
+                return CompletableFuture.completedFuture(StoredEntries.<V>unwrap(found));
               }
               return loadAndFill(key, redisKey, loader, stamp, lease);
             });
@@ -96,7 +98,8 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
             result.completeExceptionally(error);
             return;
           }
-          cache.stats.recordLoadSuccess(System.nanoTime() - start);
+          long loadNanos = System.nanoTime() - start;
+          cache.stats.recordLoadSuccess(loadNanos);
           cache
               .leases
               .fill(
@@ -104,7 +107,8 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
                   List.of(redisKey),
                   Collections.singletonList(value),
                   List.of(lease),
-                  new long[] {stamp})
+                  new long[] {stamp},
+                  loadNanos)
               .whenComplete((ok, ignored) -> result.complete(value));
         });
     return result;
@@ -112,18 +116,18 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
 
   @Override
   public CompletionStage<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
-    Map<K, V> result = cache.newResult(keys);
-    List<K> distinct = cache.distinctKeys(keys, result);
+    Map<K, V> result = cache.bulk.newResult(keys);
+    List<K> distinct = cache.bulk.distinctKeys(keys, result);
     if (distinct.isEmpty()) {
       return CompletableFuture.completedFuture(result);
     }
-    byte[][] redisKeys = cache.redisKeys(distinct);
+    byte[][] redisKeys = cache.bulk.redisKeys(distinct);
     return cache
         .redis
-        .mgetAsync(redisKeys, cache.valueCodec)
+        .mgetAsync(redisKeys, cache.entries.codec())
         .thenApply(
             answers -> {
-              cache.collect(distinct, redisKeys, answers, result, null);
+              cache.bulk.collect(distinct, redisKeys, answers, result, null);
               return result;
             });
   }
@@ -133,40 +137,90 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
       Iterable<? extends K> keys,
       Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
           loader) {
-    Map<K, V> result = cache.newResult(keys);
-    List<K> distinct = cache.distinctKeys(keys, result);
+    Map<K, V> result = cache.bulk.newResult(keys);
+    List<K> distinct = cache.bulk.distinctKeys(keys, result);
     Objects.requireNonNull(loader, "loader must not be null");
     if (distinct.isEmpty()) {
       return CompletableFuture.completedFuture(result);
     }
-    byte[][] redisKeys = cache.redisKeys(distinct);
+    byte[][] redisKeys = cache.bulk.redisKeys(distinct);
     return cache
         .redis
-        .mgetAsync(redisKeys, cache.valueCodec)
+        .mgetAsync(redisKeys, cache.entries.codec())
         .thenCompose(
             answers -> {
               Map<K, byte[]> missing = new LinkedHashMap<>();
-              cache.collect(distinct, redisKeys, answers, result, missing);
+              cache.bulk.collect(distinct, redisKeys, answers, result, missing);
               if (missing.isEmpty()) {
                 return CompletableFuture.completedFuture(result);
               }
-              long[] loadStamps = cache.stampsOf(missing.keySet());
-              return cache
-                  .leasedFill
-                  .acquireAll(new ArrayList<>(missing.values()))
-                  .thenCompose(
-                      leaseAnswers -> {
-                        Map<K, LeasedFill.Acquired> held =
-                            cache.leases.sortLeases(missing, leaseAnswers, result);
-                        if (missing.isEmpty()) {
-                          return CompletableFuture.completedFuture(result);
-                        }
-                        long[] stamps =
-                            missing.size() == loadStamps.length
-                                ? loadStamps
-                                : cache.stampsOf(missing.keySet());
-                        return loadAllAndFill(missing, result, loader, held, stamps);
-                      });
+              return leaseAndLoad(missing, result, loader);
+            });
+  }
+
+  /**
+   * Takes the leases of the missing keys, loads those it holds (and those Redis could not lease) at
+   * once and, meanwhile, waits for the fills of the keys whose lease another caller holds; the keys
+   * whose wait ended without a value are loaded when the waits are over.
+   */
+  private CompletableFuture<Map<K, V>> leaseAndLoad(
+      Map<K, byte[]> missing,
+      Map<K, V> result,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
+          loader) {
+    long[] loadStamps = cache.bulk.stampsOf(missing.keySet());
+    return cache
+        .leasedFill
+        .acquireAll(new ArrayList<>(missing.values()))
+        .thenCompose(
+            leaseAnswers -> {
+              Map<K, LeasedFill.Acquired> held =
+                  cache.leases.sortLeases(missing, leaseAnswers, result);
+              Map<K, byte[]> busy = cache.leases.takeBusy(missing, held);
+              CompletableFuture<Map<K, V>> now =
+                  missing.isEmpty()
+                      ? CompletableFuture.completedFuture(result)
+                      : loadAllAndFill(
+                          missing,
+                          result,
+                          loader,
+                          held,
+                          missing.size() == loadStamps.length
+                              ? loadStamps
+                              : cache.bulk.stampsOf(missing.keySet()));
+              if (busy.isEmpty()) {
+                return now;
+              }
+              Map<K, V> afterWait = new HashMap<>(RedisCacheBulkReads.capacity(busy.size()));
+              CompletableFuture<List<LeasedFill.Acquired>> waits =
+                  cache.leaseWaits.awaitAll(new ArrayList<>(busy.values()), cache.leaseMaxWait);
+              now.whenComplete(
+                  (map, error) -> {
+                    if (error != null) {
+                      waits.thenAccept(answers -> cache.leases.releaseAll(busy, answers));
+                    }
+                  });
+              CompletableFuture<Map<K, V>> later =
+                  now.thenCompose(
+                      done ->
+                          waits.thenCompose(
+                              answers -> {
+                                Map<K, LeasedFill.Acquired> heldAfterWait =
+                                    cache.leases.sortLeases(busy, answers, afterWait);
+                                return busy.isEmpty()
+                                    ? CompletableFuture.completedFuture(afterWait)
+                                    : loadAllAndFill(
+                                        busy,
+                                        afterWait,
+                                        loader,
+                                        heldAfterWait,
+                                        cache.bulk.stampsOf(busy.keySet()));
+                              }));
+              return later.thenApply(
+                  map -> {
+                    result.putAll(afterWait);
+                    return result;
+                  });
             });
   }
 
@@ -201,10 +255,11 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
             done.completeExceptionally(error);
             return;
           }
-          cache.stats.recordLoadSuccess(System.nanoTime() - start);
+          long loadNanos = System.nanoTime() - start;
+          cache.stats.recordLoadSuccess(loadNanos);
           cache
               .leases
-              .fill(missing, loaded, result, held, loadStamps)
+              .fill(missing, loaded, result, held, loadStamps, loadNanos)
               .whenComplete((ok, ignored) -> done.complete(result));
         });
     return done;
@@ -212,33 +267,33 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
 
   @Override
   public CompletionStage<Void> put(K key, V value) {
-    return cache.putAsync(key, value, null);
+    return cache.writes.putAsync(key, value, null);
   }
 
   @Override
   public CompletionStage<Void> put(K key, V value, Duration ttl) {
     Objects.requireNonNull(ttl, "ttl must not be null");
-    return cache.putAsync(key, value, ttl);
+    return cache.writes.putAsync(key, value, ttl);
   }
 
   @Override
   public CompletionStage<Void> putAll(Map<? extends K, ? extends V> entries) {
-    return cache.putAllAsync(entries);
+    return cache.writes.putAllAsync(entries);
   }
 
   @Override
   public CompletionStage<Void> invalidate(K key) {
-    return cache.invalidateAsync(key);
+    return cache.writes.invalidateAsync(key);
   }
 
   @Override
   public CompletionStage<Void> invalidateAll(Iterable<? extends K> keys) {
-    return cache.invalidateAllAsync(keys);
+    return cache.writes.invalidateAllAsync(keys);
   }
 
   @Override
   public CompletionStage<Void> invalidateAll() {
-    return cache.invalidateEverythingAsync();
+    return cache.writes.invalidateEverythingAsync();
   }
 
   @Override

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One load per key across nodes: a miss that finds another node's lease waits for its fill instead
- * of loading, bounded by {@link RedisCache#LEASE_WAIT}.
+ * of loading, bounded by the builder's {@code leaseMaxWait}.
  */
 @WithRedis
 class DistributedSingleFlightTest {
@@ -49,7 +49,7 @@ class DistributedSingleFlightTest {
   }
 
   private long waited() {
-    return nodes.stream().mapToLong(n -> n.leasedFill().leasesWaited()).sum();
+    return nodes.stream().mapToLong(n -> n.leaseStats().waited()).sum();
   }
 
   @Test
@@ -84,8 +84,8 @@ class DistributedSingleFlightTest {
     }
 
     assertThat(loads).as("database loads").hasValue(1);
-    assertThat(nodes.stream().mapToLong(n -> n.leasedFill().leasesGranted()).sum()).isEqualTo(1);
-    assertThat(nodes.stream().mapToLong(n -> n.leasedFill().leaseWaitsTimedOut()).sum()).isZero();
+    assertThat(nodes.stream().mapToLong(n -> n.leaseStats().granted()).sum()).isEqualTo(1);
+    assertThat(nodes.stream().mapToLong(n -> n.leaseStats().waitsTimedOut()).sum()).isZero();
   }
 
   @Test
@@ -109,7 +109,7 @@ class DistributedSingleFlightTest {
       assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
 
       assertThat(nodes.get(1).get("stuck", key -> "own")).isEqualTo("own");
-      assertThat(nodes.get(1).leasedFill().leaseWaitsTimedOut()).isEqualTo(1);
+      assertThat(nodes.get(1).leaseStats().waitsTimedOut()).isEqualTo(1);
     } finally {
       release.countDown();
       holder.join(10_000);

@@ -312,10 +312,10 @@ final class FillRace {
     long landed = 0;
     long rejected = 0;
     for (RedisCache<String, String> cache : caches) {
-      granted += cache.leasedFill().leasesGranted();
+      granted += cache.leaseStats().granted();
       busy += cache.leasedFill().leasesBusy();
-      waited += cache.leasedFill().leasesWaited();
-      timedOut += cache.leasedFill().leaseWaitsTimedOut();
+      waited += cache.leaseStats().waited();
+      timedOut += cache.leaseStats().waitsTimedOut();
       landed += cache.leasedFill().fillsLanded();
       rejected += cache.leasedFill().fillsRejected();
     }

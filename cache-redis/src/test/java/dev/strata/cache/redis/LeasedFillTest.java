@@ -177,7 +177,7 @@ class LeasedFillTest {
         .atMost(Duration.ofSeconds(10))
         .until(() -> stored("k") == null);
     assertThat(b.get("k", k -> "v")).isEqualTo("v");
-    assertThat(b.leasedFill().leasesWaited()).isZero();
+    assertThat(b.leaseStats().waited()).isZero();
   }
 
   @Test

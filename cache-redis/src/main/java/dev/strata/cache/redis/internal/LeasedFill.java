@@ -77,15 +77,13 @@ public final class LeasedFill {
   /** No lease: the entry is not filled (and not counted as a skipped write). */
   public static final Acquired NO_LEASE = BUSY;
 
-  /** The longest pause between two looks at a key whose lease another caller holds. */
-  static final long MAX_BACKOFF_MILLIS = 20;
-
   private final RedisClusterAsyncCommands<byte[], byte[]> commands;
   private final CircuitBreaker breaker;
   private final long timeoutNanos;
   private final String cacheName;
   private final byte[] leaseTtlMillis;
   private final byte[] tombstoneTtlMillis;
+  private final byte[] channel;
   private final String leaseSha;
   private final String fillSha;
   private final String tombstoneSha;
@@ -95,8 +93,6 @@ public final class LeasedFill {
   private final LongAdder busy = new LongAdder();
   private final LongAdder filled = new LongAdder();
   private final LongAdder rejected = new LongAdder();
-  private final LongAdder waited = new LongAdder();
-  private final LongAdder waitsTimedOut = new LongAdder();
   private final LongAdder failedTombstones = new LongAdder();
   private final LogThrottle log = new LogThrottle(Duration.ofSeconds(10));
   private final LogThrottle invalidationLog = new LogThrottle(Duration.ofSeconds(1));
@@ -109,6 +105,7 @@ public final class LeasedFill {
    * @param timeout the command timeout
    * @param leaseTtl how long a lease lives: longer than any load, or its fill is rejected
    * @param tombstoneTtl how long a tombstone lives
+   * @param channel the lease channel, on which the end of a lease is announced
    * @param cacheName the cache's name, for log messages
    */
   public LeasedFill(
@@ -117,6 +114,7 @@ public final class LeasedFill {
       Duration timeout,
       Duration leaseTtl,
       Duration tombstoneTtl,
+      String channel,
       String cacheName) {
     this.commands = commands;
     this.breaker = breaker;
@@ -124,6 +122,7 @@ public final class LeasedFill {
     this.cacheName = cacheName;
     this.leaseTtlMillis = ascii(Long.toString(leaseTtl.toMillis()));
     this.tombstoneTtlMillis = ascii(Long.toString(tombstoneTtl.toMillis()));
+    this.channel = channel.getBytes(StandardCharsets.UTF_8);
     this.leaseSha = commands.digest(LeasedFillScripts.LEASE);
     this.fillSha = commands.digest(LeasedFillScripts.FILL);
     this.tombstoneSha = commands.digest(LeasedFillScripts.TOMBSTONE);
@@ -131,7 +130,8 @@ public final class LeasedFill {
   }
 
   /**
-   * Takes the fill lease of a key that holds nothing or a tombstone.
+   * Takes the fill lease of a key that holds nothing or a tombstone, without waiting (see {@link
+   * LeaseWaits} to wait for another caller's lease).
    *
    * @param key the Redis key
    * @return a stage completed with the outcome; never completed exceptionally
@@ -140,7 +140,7 @@ public final class LeasedFill {
     return acquire(key, true);
   }
 
-  private CompletableFuture<Acquired> acquire(byte[] key, boolean countBusy) {
+  CompletableFuture<Acquired> acquire(byte[] key, boolean countBusy) {
     byte[] nonce = nonce();
     return guarded(
             () ->
@@ -174,46 +174,6 @@ public final class LeasedFill {
               }
               return BUSY;
             });
-  }
-
-  /**
-   * Takes the fill lease of a key, waiting while another caller (of any process) holds it: the
-   * caller polls with a backoff from 1 to {@value #MAX_BACKOFF_MILLIS} ms, never spinning, until
-   * the holder's fill landed (the value is then found), the lease is released or expired (it is
-   * then granted to this caller), or {@code maxWait} passed (the caller then loads without a
-   * lease). Blocks the calling thread; an interrupt ends the wait at once with the interrupt flag
-   * set.
-   *
-   * @param key the Redis key
-   * @param maxWait how long to wait at most for another caller's fill
-   * @return the outcome: {@link Outcome#BUSY} only when the wait ran out or was interrupted
-   */
-  public Acquired acquireOrWait(byte[] key, Duration maxWait) {
-    Acquired answer = acquire(key, true).join();
-    if (answer.outcome() != Outcome.BUSY) {
-      return answer;
-    }
-    waited.increment();
-    long deadline = System.nanoTime() + maxWait.toNanos();
-    long backoff = 1;
-    while (true) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        waitsTimedOut.increment();
-        return answer;
-      }
-      try {
-        Thread.sleep(Math.max(1, Math.min(backoff, TimeUnit.NANOSECONDS.toMillis(left))));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return answer;
-      }
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-      answer = acquire(key, false).join();
-      if (answer.outcome() != Outcome.BUSY) {
-        return answer;
-      }
-    }
   }
 
   /**
@@ -267,7 +227,8 @@ public final class LeasedFill {
                           key,
                           lease,
                           value,
-                          ttl))
+                          ttl,
+                          channel))
               .handle(
                   (answer, error) -> {
                     if (error != null) {
@@ -299,7 +260,13 @@ public final class LeasedFill {
     }
     return guarded(
             () ->
-                script(releaseSha, LeasedFillScripts.RELEASE, ScriptOutputType.INTEGER, key, bytes))
+                script(
+                    releaseSha,
+                    LeasedFillScripts.RELEASE,
+                    ScriptOutputType.INTEGER,
+                    key,
+                    bytes,
+                    channel))
         .handle((answer, error) -> null);
   }
 
@@ -323,7 +290,8 @@ public final class LeasedFill {
                       LeasedFillScripts.TOMBSTONE,
                       ScriptOutputType.INTEGER,
                       key,
-                      tombstoneTtlMillis));
+                      tombstoneTtlMillis,
+                      channel));
     }
     return CompletableFuture.allOf(each)
         .handle(
@@ -373,24 +341,6 @@ public final class LeasedFill {
   }
 
   /**
-   * Returns the misses that waited for another caller's fill so far.
-   *
-   * @return the count
-   */
-  public long leasesWaited() {
-    return waited.sum();
-  }
-
-  /**
-   * Returns the waits for another caller's fill that ran out so far (the caller then loaded).
-   *
-   * @return the count
-   */
-  public long leaseWaitsTimedOut() {
-    return waitsTimedOut.sum();
-  }
-
-  /**
    * Returns the invalidations whose tombstones could not be written so far.
    *
    * @return the count
@@ -431,18 +381,18 @@ public final class LeasedFill {
     return true;
   }
 
-  private byte[] nonce() {
+  byte[] nonce() {
     byte[] raw = new byte[8];
     random.nextBytes(raw);
     return ascii(HexFormat.of().formatHex(raw));
   }
 
-  private static byte[] ascii(String text) {
+  static byte[] ascii(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Runs a script by digest, loading it with EVAL when the server does not know it yet. */
-  private CompletableFuture<Object> script(
+  CompletableFuture<Object> script(
       String sha, String script, ScriptOutputType type, byte[] key, byte[]... args) {
     byte[][] keys = {key};
     return commands
@@ -462,7 +412,7 @@ public final class LeasedFill {
   }
 
   /** Runs a command behind the circuit breaker, failing after the command timeout. */
-  private CompletableFuture<Object> guarded(Supplier<CompletableFuture<Object>> command) {
+  CompletableFuture<Object> guarded(Supplier<CompletableFuture<Object>> command) {
     if (!breaker.tryAcquirePermission()) {
       return CompletableFuture.failedFuture(
           new InvalidationFailedException(
@@ -489,7 +439,7 @@ public final class LeasedFill {
         });
   }
 
-  private void warn(String what, Throwable error) {
+  void warn(String what, Throwable error) {
     if (log.permit()) {
       long skipped = log.takeSuppressed();
       LOG.warn(

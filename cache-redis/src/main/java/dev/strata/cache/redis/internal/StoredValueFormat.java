@@ -1,5 +1,7 @@
 package dev.strata.cache.redis.internal;
 
+import java.nio.ByteBuffer;
+
 /**
  * The bytes a Redis cache stores under a key: a two-byte header, then the codec's bytes.
  *
@@ -9,7 +11,11 @@ package dev.strata.cache.redis.internal;
  *   byte 1   kind: 'V' a value, followed by the codec's bytes; 'N' a negative ("absent") entry,
  *            with nothing after it; 'T' a tombstone left by an invalidation, followed by its
  *            generation in decimal; 'L' a fill lease, followed by the holder's nonce, ':' and the
- *            generation of the tombstone it replaced (see {@link LeasedFill})
+ *            generation of the tombstone it replaced (see {@link LeasedFill}); 'X' a value with
+ *            what early refresh needs, written only by caches that enable it: bytes 2-5 the
+ *            load's duration in ms and 6-13 the entry's expiry in epoch ms (both big-endian),
+ *            14-21 the holder of its refresh lease (8 ASCII characters, "--------" for none),
+ *            then the codec's bytes
  * </pre>
  *
  * <p>Tombstones and leases read as misses.
@@ -26,6 +32,17 @@ public final class StoredValueFormat {
   static final byte KIND_ABSENT = 'N';
   static final byte KIND_TOMBSTONE = 'T';
   static final byte KIND_LEASE = 'L';
+  static final byte KIND_REFRESHABLE = 'X';
+
+  /** The size of the header of a refreshable value ('X'). */
+  public static final int REFRESHABLE_HEADER_BYTES = 22;
+
+  /** Where the refresh-lease holder of a refreshable value starts, and its length. */
+  static final int REFRESH_HOLDER_AT = 14;
+
+  static final int REFRESH_HOLDER_BYTES = 8;
+
+  private static final byte NO_HOLDER = '-';
 
   /** The size of the header. */
   public static final int HEADER_BYTES = 2;
@@ -63,6 +80,70 @@ public final class StoredValueFormat {
   }
 
   /**
+   * Frames a stored value ('V', from {@link #frameValue}) as a refreshable one ('X').
+   *
+   * @param value the stored value
+   * @param loadMillis how long its load took
+   * @param expiresAtMillis when it expires, in epoch milliseconds
+   * @return a new array
+   */
+  public static byte[] frameRefreshable(byte[] value, long loadMillis, long expiresAtMillis) {
+    int payload = value.length - HEADER_BYTES;
+    byte[] stored = new byte[REFRESHABLE_HEADER_BYTES + payload];
+    ByteBuffer buffer = ByteBuffer.wrap(stored);
+    buffer.put(FORMAT_V1).put(KIND_REFRESHABLE);
+    buffer.putInt((int) Math.min(Integer.MAX_VALUE, Math.max(0, loadMillis)));
+    buffer.putLong(expiresAtMillis);
+    for (int i = 0; i < REFRESH_HOLDER_BYTES; i++) {
+      buffer.put(NO_HOLDER);
+    }
+    buffer.put(value, HEADER_BYTES, payload);
+    return stored;
+  }
+
+  /**
+   * Returns where the codec's bytes start in a stored value ('V' or 'X').
+   *
+   * @param stored a value whose {@link #kindOf kind} is {@link Kind#VALUE}
+   * @return the offset
+   */
+  public static int payloadOffset(byte[] stored) {
+    return stored[1] == KIND_REFRESHABLE ? REFRESHABLE_HEADER_BYTES : HEADER_BYTES;
+  }
+
+  /**
+   * Tells whether a stored value carries early-refresh data and no refresh lease yet.
+   *
+   * @param stored stored bytes
+   * @return true for a refreshable value that nobody is refreshing
+   */
+  public static boolean refreshable(byte[] stored) {
+    return stored.length >= REFRESHABLE_HEADER_BYTES
+        && stored[1] == KIND_REFRESHABLE
+        && stored[REFRESH_HOLDER_AT] == NO_HOLDER;
+  }
+
+  /**
+   * Returns the load duration of a refreshable value.
+   *
+   * @param stored a refreshable value
+   * @return milliseconds
+   */
+  public static int loadMillis(byte[] stored) {
+    return ByteBuffer.wrap(stored).getInt(2);
+  }
+
+  /**
+   * Returns the expiry of a refreshable value.
+   *
+   * @param stored a refreshable value
+   * @return epoch milliseconds
+   */
+  public static long expiresAtMillis(byte[] stored) {
+    return ByteBuffer.wrap(stored).getLong(6);
+  }
+
+  /**
    * Returns the stored bytes of a negative entry. Callers must not modify the array.
    *
    * @return the shared marker
@@ -82,6 +163,9 @@ public final class StoredValueFormat {
       return Kind.CORRUPT;
     }
     if (stored[1] == KIND_VALUE) {
+      return Kind.VALUE;
+    }
+    if (stored[1] == KIND_REFRESHABLE && stored.length >= REFRESHABLE_HEADER_BYTES) {
       return Kind.VALUE;
     }
     if (stored[1] == KIND_ABSENT && stored.length == HEADER_BYTES) {

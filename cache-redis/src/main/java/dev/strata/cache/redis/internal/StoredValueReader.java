@@ -118,18 +118,24 @@ public final class StoredValueReader {
     if (kind == StoredValueFormat.KIND_TOMBSTONE || kind == StoredValueFormat.KIND_LEASE) {
       return null;
     }
-    if (kind != StoredValueFormat.KIND_VALUE) {
+    int header;
+    if (kind == StoredValueFormat.KIND_VALUE) {
+      header = StoredValueFormat.HEADER_BYTES;
+    } else if (kind == StoredValueFormat.KIND_REFRESHABLE
+        && length >= StoredValueFormat.REFRESHABLE_HEADER_BYTES) {
+      header = StoredValueFormat.REFRESHABLE_HEADER_BYTES;
+    } else {
       return corrupt(buffer, "not a Strata cache entry (unknown header)");
     }
-    int payload = length - StoredValueFormat.HEADER_BYTES;
+    int payload = length - header;
     try {
       Object value;
       if (buffer.hasArray()) {
-        int offset = buffer.arrayOffset() + at + StoredValueFormat.HEADER_BYTES;
+        int offset = buffer.arrayOffset() + at + header;
         value = codec.decode(buffer.array(), offset, payload);
       } else {
         byte[] bytes = scratch.array(payload);
-        buffer.get(at + StoredValueFormat.HEADER_BYTES, bytes, 0, payload);
+        buffer.get(at + header, bytes, 0, payload);
         value = codec.decode(bytes, 0, payload);
       }
       return value != null ? value : corrupt(buffer, "the value codec decoded null");

@@ -93,7 +93,9 @@ public final class RedisCacheMetrics implements MeterBinder {
         "invalidate",
         c -> c.redisStats().failedInvalidations(),
         degraded);
-    String leases = "fill leases: granted, waited for another node's fill, waits that ran out";
+    String leases =
+        "fill leases: granted, waited for another node's fill, waits that ran out, holders' leases"
+            + " that expired under a waiter";
     counter(
         registry,
         "strata.cache.redis.leases",
@@ -115,6 +117,13 @@ public final class RedisCacheMetrics implements MeterBinder {
         "wait_timed_out",
         c -> c.leaseStats().waitsTimedOut(),
         leases);
+    counter(
+        registry,
+        "strata.cache.redis.leases",
+        "result",
+        "expired",
+        c -> c.leaseStats().expired(),
+        leases);
     String fills = "fills after a load: landed under their lease, or rejected as stale";
     counter(
         registry,
@@ -130,6 +139,11 @@ public final class RedisCacheMetrics implements MeterBinder {
         "rejected_stale",
         c -> c.leaseStats().fillsRejectedAsStale(),
         fills);
+    FunctionCounter.builder(
+            "strata.cache.redis.early.refreshes", cache, c -> c.leaseStats().earlyRefreshes())
+        .tags(tags)
+        .description("entries refreshed before they expired (probabilistic early refresh)")
+        .register(registry);
     FunctionCounter.builder("strata.cache.redis.corrupt", cache, c -> corrupt(c.redisStats()))
         .tags(tags)
         .description("entries that could not be decoded and were deleted")
