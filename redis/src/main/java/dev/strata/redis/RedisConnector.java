@@ -321,6 +321,8 @@ public final class RedisConnector implements AutoCloseable {
               : client.connectPubSub(codec, standaloneUri);
     }
     c.setTimeout(commandTimeout);
+    // pub/sub connections are closed by their users without telling the connector: forget those
+    open.removeIf(RedisConnector::closedByItsUser);
     open.add(c);
     return c;
   }
@@ -360,8 +362,8 @@ public final class RedisConnector implements AutoCloseable {
       return;
     }
     for (AutoCloseable c : List.copyOf(open)) {
-      if (c instanceof RedisChannelHandler<?, ?> handler && handler.isClosed()) {
-        continue; // already closed by its user (a pub/sub connection closed by its bus, say)
+      if (closedByItsUser(c)) {
+        continue; // a pub/sub connection closed by its bus, say
       }
       try {
         c.close();
@@ -374,6 +376,15 @@ public final class RedisConnector implements AutoCloseable {
       AbstractRedisClient client = cluster != null ? cluster : Objects.requireNonNull(standalone);
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
+  }
+
+  /** How many connections {@link #close()} would still look at; for tests. */
+  int trackedConnections() {
+    return open.size();
+  }
+
+  private static boolean closedByItsUser(AutoCloseable connection) {
+    return connection instanceof RedisChannelHandler<?, ?> handler && handler.isClosed();
   }
 
   @Override

@@ -81,6 +81,20 @@ class RedisConnectorTest {
   }
 
   @Test
+  void pubSubConnectionsClosedByTheirUsersAreForgotten(RedisServer redis) {
+    try (RedisConnector connector =
+        RedisConnector.create(RedisSettings.builder(redis.uri()).build())) {
+      for (int i = 0; i < 20; i++) {
+        connector.connectPubSub(StringCodec.UTF8).close();
+      }
+      StatefulRedisPubSubConnection<String, String> live =
+          connector.connectPubSub(StringCodec.UTF8);
+      assertThat(connector.trackedConnections()).isEqualTo(1);
+      assertThat(live.isOpen()).isTrue();
+    }
+  }
+
+  @Test
   void neverShutsDownAnApplicationsClient(RedisServer redis) {
     RedisClient client = RedisClient.create(redis.uri());
     try {
