@@ -58,7 +58,12 @@ final class FillRace {
     /** {@link NaiveCacheAside}: a plain SET after the load. */
     NAIVE,
     /** {@link TieredCache} over {@link RedisCache}, each node with its own bus and L1. */
-    TIERED
+    TIERED,
+    /**
+     * A naive two-level cache over {@link NaiveCacheAside}: copies whatever Redis returns into L1
+     * without any check; the event only drops the L1 copy.
+     */
+    NAIVE_TIERED
   }
 
   /** What one run counted. */
@@ -95,7 +100,7 @@ final class FillRace {
           staleFills,
           staleReads,
           staleAtQuiescence,
-          scheme == Scheme.TIERED
+          scheme == Scheme.TIERED || scheme == Scheme.NAIVE_TIERED
               ? String.format(
                   " staleL1Takes=%d staleL1ReadsWithinDelay=%d staleL1AtQuiescence=%d"
                       + " invalidationDelay{%s}",
@@ -416,10 +421,18 @@ final class FillRace {
 
   private Node node(Scheme scheme, String cacheName) {
     AbstractRedisClient client = java.util.Objects.requireNonNull(deployment).client();
-    if (scheme == Scheme.TIERED) {
+    if (scheme == Scheme.TIERED || scheme == Scheme.NAIVE_TIERED) {
       FillRaceTieredNode node =
-          new FillRaceTieredNode(client, cacheName, "node" + nodeCount++, keys, tieredShared);
-      caches.add(node.l2());
+          new FillRaceTieredNode(
+              client,
+              cacheName,
+              "node" + nodeCount++,
+              keys,
+              tieredShared,
+              scheme == Scheme.NAIVE_TIERED);
+      if (node.l2() != null) {
+        caches.add(node.l2());
+      }
       return node;
     }
     if (scheme == Scheme.NAIVE) {

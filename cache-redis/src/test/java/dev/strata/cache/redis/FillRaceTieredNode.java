@@ -44,33 +44,51 @@ final class FillRaceTieredNode implements FillRace.Node {
   private final List<long[]> log = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLongArray appliedFloor;
   private final Map<String, Integer> appliedPerOrigin = new ConcurrentHashMap<>();
+  private final String cacheName;
   private final RedisInvalidationBus bus;
   private final LocalCache<String, String> rawL1;
-  private final RedisCache<String, String> l2;
-  private final TieredCache<String, String> cache;
+  private final WatchedL1 watchedL1;
+  private final @Nullable RedisCache<String, String> l2;
+  private final @Nullable TieredCache<String, String> cache;
+  private final @Nullable NaiveCacheAside naive;
   private final InvalidationBus.Subscription delays;
   private boolean servedFromL1;
 
   FillRaceTieredNode(
-      AbstractRedisClient client, String cacheName, String nodeId, int keys, Shared shared) {
+      AbstractRedisClient client,
+      String cacheName,
+      String nodeId,
+      int keys,
+      Shared shared,
+      boolean naiveFixture) {
     this.shared = shared;
+    this.cacheName = cacheName;
     this.nodeId = nodeId;
     this.appliedFloor = new AtomicLongArray(keys);
     shared.writerLogs.put(nodeId, log);
     bus = RedisDeployment.busOn(client).nodeId(nodeId).build();
     rawL1 = LocalCache.<String, String>builder().name(cacheName + "-l1-" + nodeId).build();
-    l2 =
-        RedisDeployment.redisCacheOn(client)
-            .name(cacheName)
-            .commandTimeout(Duration.ofSeconds(5))
-            .build();
-    cache =
-        TieredCache.builder((Cache<String, String>) new WatchedL1(rawL1), l2)
-            .name(cacheName)
-            .bus(bus)
-            .keyCodec(KeyCodec.string())
-            .l1Ttl(Duration.ofMinutes(5))
-            .build();
+    watchedL1 = new WatchedL1(rawL1);
+    if (naiveFixture) {
+      l2 = null;
+      cache = null;
+      naive = new NaiveCacheAside(client, cacheName);
+      bus.subscribe(cacheName, new NaiveDropper());
+    } else {
+      naive = null;
+      l2 =
+          RedisDeployment.redisCacheOn(client)
+              .name(cacheName)
+              .commandTimeout(Duration.ofSeconds(5))
+              .build();
+      cache =
+          TieredCache.builder((Cache<String, String>) watchedL1, l2)
+              .name(cacheName)
+              .bus(bus)
+              .keyCodec(KeyCodec.string())
+              .l1Ttl(Duration.ofMinutes(5))
+              .build();
+    }
     bus.subscribe(cacheName, new FloorRaiser());
     delays = bus.addDeliveryDelayListener(nanos -> shared.delayNanos.add(Math.max(0, nanos)));
   }
@@ -78,7 +96,16 @@ final class FillRaceTieredNode implements FillRace.Node {
   @Override
   public String get(String key, Function<String, String> loader) {
     servedFromL1 = false;
-    return cache.get(key, loader::apply);
+    if (naive != null) {
+      // The naive two-level cache: L1, else Redis (plain SET fill), copied into L1 unchecked.
+      String value = watchedL1.getIfPresent(key);
+      if (value == null) {
+        value = naive.get(key, loader);
+        rawL1.put(key, value);
+      }
+      return value;
+    }
+    return java.util.Objects.requireNonNull(cache).get(key, loader::apply);
   }
 
   @Override
@@ -93,7 +120,13 @@ final class FillRaceTieredNode implements FillRace.Node {
 
   @Override
   public void invalidate(String key) {
-    cache.invalidate(key);
+    if (naive != null) {
+      naive.invalidate(key);
+      rawL1.invalidate(key);
+      bus.publish(InvalidationEvent.keys(cacheName, List.of(key), nodeId));
+      return;
+    }
+    java.util.Objects.requireNonNull(cache).invalidate(key);
   }
 
   /** Whether this node applied every event the other nodes published so far. */
@@ -112,16 +145,36 @@ final class FillRaceTieredNode implements FillRace.Node {
     return rawL1.getIfPresent(key);
   }
 
-  RedisCache<String, String> l2() {
+  @Nullable RedisCache<String, String> l2() {
     return l2;
   }
 
   @Override
   public void close() {
     delays.close();
-    cache.close();
-    l2.close();
+    if (cache != null) {
+      cache.close();
+    }
+    if (l2 != null) {
+      l2.close();
+    }
+    if (naive != null) {
+      naive.close();
+    }
     bus.close();
+  }
+
+  /** The naive fixture's invalidation listener: drops the L1 copy, nothing else. */
+  private final class NaiveDropper implements InvalidationBus.Subscriber {
+    @Override
+    public void onEvent(InvalidationEvent event) {
+      event.keys().forEach(rawL1::invalidate);
+    }
+
+    @Override
+    public void onGap() {
+      rawL1.invalidateAll();
+    }
   }
 
   /** Raises the applied floor of a key once the tiered cache applied a writer's event. */

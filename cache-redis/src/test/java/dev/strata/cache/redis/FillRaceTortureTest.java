@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.strata.testsupport.TestDatabases;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
@@ -40,6 +42,8 @@ abstract class FillRaceTortureTest {
 
   private final AtomicInteger runs = new AtomicInteger();
   private final AtomicInteger naiveRunCount = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong naiveStaleL1Takes =
+      new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong naiveStaleFills =
       new java.util.concurrent.atomic.AtomicLong();
   private DataSource database;
@@ -74,13 +78,16 @@ abstract class FillRaceTortureTest {
 
   @ParameterizedTest(name = "pause before fill: {0}")
   @Order(1)
+  @Timeout(value = 10, unit = TimeUnit.MINUTES) // three runs of up to 20 s each, and quiescence
   @ValueSource(booleans = {false, true})
   void leasedAndTieredFillsLandNoStaleValueAtAHitRatioCloseToTheNaiveOne(boolean pause)
       throws Exception {
     FillRace.Result naive = run(FillRace.Scheme.NAIVE, pause);
     FillRace.Result leased = run(FillRace.Scheme.LEASED, pause);
     FillRace.Result tiered = run(FillRace.Scheme.TIERED, pause);
+    FillRace.Result naiveTiered = run(FillRace.Scheme.NAIVE_TIERED, pause);
     naiveStaleFills.addAndGet(naive.staleFills());
+    naiveStaleL1Takes.addAndGet(naiveTiered.staleL1Takes());
 
     for (FillRace.Result result : new FillRace.Result[] {leased, tiered}) {
       assertThat(result.writes()).as("writes").isPositive();
@@ -105,6 +112,9 @@ abstract class FillRaceTortureTest {
     assumeTrue(naiveRunCount.get() == 2, "needs both naive runs of the cases above");
     assertThat(naiveStaleFills.get())
         .as("the harness sees the naive plain-SET fill land stale values")
+        .isPositive();
+    assertThat(naiveStaleL1Takes.get())
+        .as("the harness sees a naive two-level cache take stale Redis values into its L1")
         .isPositive();
   }
 }
