@@ -53,7 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * script) beside {@code rawLettuceGetSet} (the naive cache-aside a user would write: a GET that
  * misses and a SET with the same TTL). Both use fresh keys on every call, with a 10-second TTL. The
  * leased miss makes three round trips where the raw pair makes two (the lease is what keeps a stale
- * fill out across nodes). Target: at least 0.80.
+ * fill out across nodes), so where the round trip dominates the ratio is about 2/3; aim: 0.80.
  *
  * <p>{@link TieredCache} section: {@code tieredGetL1Hit} ({@code TieredCache.getIfPresent} of a key
  * its {@link LocalCache} L1 holds: the L1 hit path of the two-level cache, Redis untouched) beside
