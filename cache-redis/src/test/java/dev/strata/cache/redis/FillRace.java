@@ -1,5 +1,7 @@
 package dev.strata.cache.redis;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.redis.internal.RedisKeyLayout;
 import dev.strata.redis.KeyNamespace;
@@ -44,9 +46,13 @@ import org.jspecify.annotations.Nullable;
  *       superseded that version had completed. The invalidation removed whatever was there, so such
  *       an entry was written afterwards by a fill of a value read before it;
  *   <li><b>stale reads</b>: values served older than the newest version whose invalidation had
- *       completed before the read started;
- *   <li><b>stale entries at quiescence</b>: keys whose Redis value is older than the database row
- *       once every thread stopped.
+ *       completed before the read started, not counting L1 hits (counted apart as reads within the
+ *       invalidation delay);
+ *   <li><b>stale L1 takes</b> (two-level schemes, {@link FillRaceTieredNode}): L1 hits of a value
+ *       older than an invalidation that node had already applied;
+ *   <li><b>stale entries at quiescence</b>: keys whose Redis value (or an L1 copy) is older than
+ *       the database row once every thread stopped and every node applied every event;
+ *   <li>the invalidation delay's percentiles (two-level schemes).
  * </ul>
  */
 final class FillRace {
@@ -234,7 +240,7 @@ final class FillRace {
               .filter(FillRaceTieredNode.class::isInstance)
               .map(FillRaceTieredNode.class::cast)
               .toList();
-      org.awaitility.Awaitility.await()
+      await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->

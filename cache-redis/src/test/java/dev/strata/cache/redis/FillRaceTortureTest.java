@@ -7,6 +7,7 @@ import dev.strata.testsupport.TestDatabases;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -24,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * The cross-node race of fills and invalidations ({@link FillRace}): {@value FillRace#READERS}
  * readers and {@value FillRace#WRITERS} writers, each a node with its own Redis client and cache,
  * over PostgreSQL (H2 where PostgreSQL is absent). Leased, version-checked fills land no stale
- * value; the naive plain-SET fill, run by the same harness, is caught landing some.
+ * value, and tiered nodes take no stale Redis value into an L1 after applying its invalidation; the
+ * naive plain-SET fill and the naive two-level cache, run by the same harness, are caught doing
+ * both.
  *
- * <p>Each case runs the naive, the leased and the tiered scheme one after the other, each for
- * {@code strata.torture.seconds} seconds (or {@code strata.race.seconds}; default 2, 20 for the
+ * <p>Each case runs the naive, leased, tiered and naive two-level schemes one after the other, each
+ * for {@code strata.torture.seconds} seconds (or {@code strata.race.seconds}; default 2, 20 for the
  * long version), so the hit ratios compared come from the same machine load.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -42,10 +45,8 @@ abstract class FillRaceTortureTest {
 
   private final AtomicInteger runs = new AtomicInteger();
   private final AtomicInteger naiveRunCount = new AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicLong naiveStaleL1Takes =
-      new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong naiveStaleFills =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong naiveStaleL1Takes = new AtomicLong();
+  private final AtomicLong naiveStaleFills = new AtomicLong();
   private DataSource database;
   private String table;
 
