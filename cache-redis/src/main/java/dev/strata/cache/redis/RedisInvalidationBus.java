@@ -2,6 +2,8 @@ package dev.strata.cache.redis;
 
 import dev.strata.cache.invalidation.InvalidationBus;
 import dev.strata.cache.invalidation.InvalidationEvent;
+import dev.strata.cache.redis.internal.BusConnections;
+import dev.strata.cache.redis.internal.DeliveryDelays;
 import dev.strata.cache.redis.internal.InvalidationMessageCodec;
 import dev.strata.redis.KeyNamespace;
 import dev.strata.redis.LogThrottle;
@@ -28,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * counted ({@link #droppedMalformedCount()}) and logged at most once per interval; it never
  * disturbs the listener. A message whose origin is this bus's {@link #nodeId()} is its own echo and
  * is ignored.
+ *
+ * <p><b>Delivery delay.</b> Messages carry their publish time; see {@link
+ * #addDeliveryDelayListener} and, for rolling upgrades, {@link Builder#publishTimestamps(boolean)}.
  *
  * <p><b>Reconnects.</b> Lettuce reconnects a dropped connection by itself and subscribes again.
  * When the bus sees a channel confirmed again after it was confirmed once (or confirmed late, after
@@ -99,18 +105,32 @@ public final class RedisInvalidationBus implements InvalidationBus {
   private final LongAdder echoesIgnored = new LongAdder();
   private final LongAdder gaps = new LongAdder();
   private final LongAdder publishFailures = new LongAdder();
+  private final DeliveryDelays delays = new DeliveryDelays();
+  private final boolean publishTimestamps;
   private volatile boolean closed;
 
-  private RedisInvalidationBus(Builder builder, Connections connections) {
+  private RedisInvalidationBus(Builder builder, BusConnections<String, byte[]> connections) {
     this.nodeId = Objects.requireNonNull(builder.nodeId);
     this.channelPrefix = builder.channelPrefix;
     this.subscribeTimeout = builder.subscribeTimeout;
     this.codec = new InvalidationMessageCodec(builder.maxMessageBytes);
-    this.pubSub = connections.pubSub;
-    this.publishConnection = connections.publish;
-    this.publisher = connections.publish.async();
+    this.pubSub = connections.pubSub();
+    this.publishConnection = connections.publish();
+    this.publisher = connections.publish().async();
     this.connector = builder.connector;
-    this.pubSub.addListener(new Listener());
+    this.publishTimestamps = builder.publishTimestamps;
+    this.pubSub.addListener(
+        new RedisPubSubAdapter<String, byte[]>() {
+          @Override
+          public void message(String channel, byte[] message) {
+            onMessage(channel, message);
+          }
+
+          @Override
+          public void subscribed(String channel, long count) {
+            onSubscribed(channel);
+          }
+        });
   }
 
   /**
@@ -147,16 +167,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
     return new Builder(connector);
   }
 
-  private static Connections connect(RedisConnector connector) {
-    StatefulRedisPubSubConnection<String, byte[]> pubSub = connector.connectPubSub(CODEC);
-    try {
-      return new Connections(pubSub, connector.connect(CODEC));
-    } catch (RuntimeException e) {
-      pubSub.close();
-      throw e;
-    }
-  }
-
   @Override
   public String nodeId() {
     return nodeId;
@@ -189,25 +199,26 @@ public final class RedisInvalidationBus implements InvalidationBus {
       throw new IllegalStateException("invalidation bus " + nodeId + " is closed");
     }
     String channel = channel(event.cacheName());
-    for (byte[] message : codec.encode(event)) {
+    List<byte[]> messages =
+        publishTimestamps ? codec.encode(event, DeliveryDelays.nowMicros()) : codec.encode(event);
+    for (byte[] message : messages) {
       sent.increment();
-      publisher
-          .publish(channel, message)
-          .whenComplete(
-              (receivers, error) -> {
-                if (error != null) {
-                  publishFailures.increment();
-                  connector.countIfRejected(error);
-                  if (failureLog.permit()) {
-                    log.warn(
-                        "Could not publish an invalidation on {} ({} similar failures not logged):"
-                            + " {}",
-                        channel,
-                        failureLog.takeSuppressed(),
-                        RedisUris.describe(error));
-                  }
-                }
-              });
+      publisher.publish(channel, message).whenComplete((n, error) -> published(channel, error));
+    }
+  }
+
+  private void published(String channel, @Nullable Throwable error) {
+    if (error == null) {
+      return;
+    }
+    publishFailures.increment();
+    connector.countIfRejected(error);
+    if (failureLog.permit()) {
+      log.warn(
+          "Could not publish an invalidation on {} ({} similar failures not logged): {}",
+          channel,
+          failureLog.takeSuppressed(),
+          RedisUris.describe(error));
     }
   }
 
@@ -355,17 +366,35 @@ public final class RedisInvalidationBus implements InvalidationBus {
     return publishFailures.sum();
   }
 
+  /**
+   * Adds a listener told the delivery delay of every event of another node that carries a publish
+   * time (µs since the epoch, publisher's clock), in nanoseconds on this node's clock, after the
+   * event was delivered to the subscribers. The delay is exact only as far as the two clocks agree,
+   * and negative when the publisher's clock is ahead (clamp as needed). Called on a Lettuce I/O
+   * thread: it must be fast and must not block; an exception it throws is logged at a limited rate.
+   *
+   * @param listener receives each delay in nanoseconds
+   * @return a handle whose {@code close()} removes the listener
+   */
+  public Subscription addDeliveryDelayListener(LongConsumer listener) {
+    Runnable remove = delays.add(Objects.requireNonNull(listener, "listener must not be null"));
+    return remove::run;
+  }
+
   private void onMessage(String channelName, byte @Nullable [] message) {
     Channel channel = channels.get(channelName);
     if (channel == null) {
       return;
     }
     InvalidationEvent event;
+    long publishedAt;
     try {
       if (message == null) {
         throw new IllegalArgumentException("empty message");
       }
-      event = codec.decode(message);
+      InvalidationMessageCodec.Message decoded = codec.decodeMessage(message);
+      event = decoded.event();
+      publishedAt = decoded.publishedAtMicros();
       if (!event.cacheName().equals(channel.cacheName)) {
         throw new IllegalArgumentException(
             "message names cache '" + event.cacheName() + "' on the channel of another cache");
@@ -392,6 +421,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
       } catch (RuntimeException e) {
         logSubscriberFailure(channelName, e);
       }
+    }
+    if (publishedAt != InvalidationMessageCodec.NO_TIME) {
+      delays.delivered(publishedAt, e -> logSubscriberFailure(channelName, e));
     }
   }
 
@@ -445,22 +477,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
     }
   }
 
-  private final class Listener extends RedisPubSubAdapter<String, byte[]> {
-    @Override
-    public void message(String channel, byte[] message) {
-      onMessage(channel, message);
-    }
-
-    @Override
-    public void subscribed(String channel, long count) {
-      onSubscribed(channel);
-    }
-  }
-
-  private record Connections(
-      StatefulRedisPubSubConnection<String, byte[]> pubSub,
-      RedisConnection<String, byte[]> publish) {}
-
   /**
    * Builds a {@link RedisInvalidationBus}. Not thread-safe; validated in {@link #build()}, which
    * also opens the connections.
@@ -471,6 +487,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private String channelPrefix = DEFAULT_CHANNEL_PREFIX;
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private Duration subscribeTimeout = Duration.ofSeconds(5);
+    private boolean publishTimestamps = true;
 
     private Builder(RedisConnector connector) {
       this.connector = connector;
@@ -539,6 +556,18 @@ public final class RedisInvalidationBus implements InvalidationBus {
     }
 
     /**
+     * Sets whether messages carry their publish time (format version 2, for the delivery delay);
+     * turn it off only while nodes of a release that cannot read it run (they drop such messages).
+     *
+     * @param publishTimestamps defaults to {@code true}
+     * @return this builder
+     */
+    public Builder publishTimestamps(boolean publishTimestamps) {
+      this.publishTimestamps = publishTimestamps;
+      return this;
+    }
+
+    /**
      * Validates the settings, opens the bus's two connections and returns the bus.
      *
      * @return the bus, ready to publish and subscribe
@@ -565,7 +594,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
         throw new IllegalArgumentException(
             "subscribeTimeout must be positive but was " + subscribeTimeout);
       }
-      return new RedisInvalidationBus(this, connect(connector));
+      return new RedisInvalidationBus(this, BusConnections.open(connector, CODEC));
     }
   }
 }

@@ -7,7 +7,7 @@ import dev.strata.cache.CacheStats;
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.invalidation.InvalidationBus;
 import dev.strata.cache.invalidation.InvalidationEvent;
-import dev.strata.cache.spi.InvalidationStamps;
+import dev.strata.cache.redis.internal.L1FillFence;
 import dev.strata.cache.spi.SingleFlight;
 import dev.strata.redis.LogThrottle;
 import java.time.Duration;
@@ -40,7 +40,13 @@ import org.slf4j.LoggerFactory;
  * other node drops its L1 copy within one message delay. Fills (copying from L2 to L1, and loads)
  * are not writes and publish nothing. When the bus reports a gap (events may have been missed,
  * after a reconnect) the whole L1 is cleared. A fetch that an invalidation overtook does not leave
- * its (possibly stale) value in L1.
+ * its (possibly stale) value in L1: once this node has applied an invalidation of a key (its own
+ * write, or another node's event), it never copies into L1 a value of that key fetched from L2 or
+ * loaded before, and this check is per key (a write to one key never keeps another key out of L1).
+ * Since the publishing node sends its event only after L2 confirmed the write, a fetch that starts
+ * after the event was applied reads L2 after the write. The delay of the event itself is the only
+ * window in which another node's L1 may serve the older value; {@link RedisInvalidationBus}
+ * measures it.
  *
  * <p><b>Ownership.</b> L1 and L2 must be used only through this cache (direct writes to them are
  * not broadcast, and the statistics assume it). Keys cross the bus in their {@link KeyCodec} form;
@@ -81,7 +87,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   private final KeyCodec<K> keyCodec;
   private final Duration l1Ttl;
   final SingleFlight<K, V> flight = new SingleFlight<>();
-  final InvalidationStamps invalidations = new InvalidationStamps();
+  final L1FillFence<K> fence = new L1FillFence<>();
   private final LogThrottle badKeyLog = new LogThrottle(Duration.ofSeconds(10));
   private final TieredCacheAsyncView<K, V> asyncView = new TieredCacheAsyncView<>(this);
   private final InvalidationBus.Subscription subscription;
@@ -120,12 +126,13 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     if (value != null) {
       return value;
     }
-    long stamp = invalidations.stamp(key);
-    value = l2.getIfPresent(key);
-    if (value != null) {
-      fillL1(key, value, stamp);
+    try (L1FillFence.Ticket<K> ticket = fence.open(key)) {
+      value = l2.getIfPresent(key);
+      if (value != null) {
+        fillL1(ticket, key, value);
+      }
+      return value;
     }
-    return value;
   }
 
   @Override
@@ -138,12 +145,13 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     return flight.load(
         key,
         k -> {
-          long stamp = invalidations.stamp(k);
-          V loaded = l2.get(k, loader);
-          if (loaded != null) {
-            fillL1(k, loaded, stamp);
+          try (L1FillFence.Ticket<K> ticket = fence.open(k)) {
+            V loaded = l2.get(k, loader);
+            if (loaded != null) {
+              fillL1(ticket, k, loaded);
+            }
+            return loaded;
           }
-          return loaded;
         });
   }
 
@@ -300,40 +308,46 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     Map<K, V> result = new HashMap<>(l1.getAllPresent(wanted));
     Set<K> missing = missing(wanted, result);
     if (!missing.isEmpty()) {
-      Map<K, Long> stamps = stamps(missing);
-      Map<K, V> found = l2Fetch.apply(missing);
-      fillL1(found, stamps);
-      result.putAll(found);
+      Map<K, L1FillFence.Ticket<K>> tickets = open(missing);
+      try {
+        Map<K, V> found = l2Fetch.apply(missing);
+        fillL1(found, tickets);
+        result.putAll(found);
+      } finally {
+        close(tickets);
+      }
     }
     return result;
   }
 
-  void fillL1(K key, V value, long stamp) {
-    if (!invalidations.unchanged(key, stamp)) {
-      return;
-    }
-    l1.put(key, value, l1Ttl);
-    if (!invalidations.unchanged(key, stamp)) {
-      // An invalidation overtook the fetch between the check and the put; undo the put.
-      l1.invalidate(key);
-    }
+  /**
+   * Copies a value fetched under {@code ticket} into L1, unless an invalidation of the key was
+   * applied on this node since the ticket was opened (the fence makes the check and the copy atomic
+   * with respect to applying an invalidation).
+   */
+  void fillL1(L1FillFence.Ticket<K> ticket, K key, V value) {
+    fence.fill(ticket, () -> l1.put(key, value, l1Ttl), () -> l1.invalidate(key));
   }
 
-  void fillL1(Map<K, V> found, Map<K, Long> stamps) {
+  void fillL1(Map<K, V> found, Map<K, L1FillFence.Ticket<K>> tickets) {
     for (Map.Entry<K, V> entry : found.entrySet()) {
-      Long stamp = stamps.get(entry.getKey());
-      if (stamp != null && entry.getValue() != null) {
-        fillL1(entry.getKey(), entry.getValue(), stamp);
+      L1FillFence.Ticket<K> ticket = tickets.get(entry.getKey());
+      if (ticket != null && entry.getValue() != null) {
+        fillL1(ticket, entry.getKey(), entry.getValue());
       }
     }
   }
 
-  Map<K, Long> stamps(Set<K> keys) {
-    Map<K, Long> stamps = new HashMap<>(Math.max(4, keys.size() * 2));
+  Map<K, L1FillFence.Ticket<K>> open(Set<K> keys) {
+    Map<K, L1FillFence.Ticket<K>> tickets = new HashMap<>(Math.max(4, keys.size() * 2));
     for (K key : keys) {
-      stamps.put(key, invalidations.stamp(key));
+      tickets.put(key, fence.open(key));
     }
-    return stamps;
+    return tickets;
+  }
+
+  static <K> void close(Map<K, L1FillFence.Ticket<K>> tickets) {
+    tickets.values().forEach(L1FillFence.Ticket::close);
   }
 
   void invalidated(K key) {
@@ -351,12 +365,12 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   }
 
   private void dropLocal(K key) {
-    invalidations.invalidated(key);
+    fence.invalidated(key);
     l1.invalidate(key);
   }
 
   void clearL1() {
-    invalidations.invalidatedAll();
+    fence.invalidatedAll();
     l1.invalidateAll();
   }
 

@@ -3,6 +3,7 @@ package dev.strata.cache.redis;
 import dev.strata.cache.AsyncCache;
 import dev.strata.cache.Cache;
 import dev.strata.cache.invalidation.InvalidationEvent;
+import dev.strata.cache.redis.internal.L1FillFence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,18 +31,24 @@ final class TieredCacheAsyncView<K, V> implements AsyncCache<K, V> {
     if (value != null) {
       return CompletableFuture.completedFuture(value);
     }
-    long stamp = cache.invalidations.stamp(key);
-    return cache
-        .l2
-        .async()
-        .getIfPresent(key)
-        .thenApply(
-            found -> {
-              if (found != null) {
-                cache.fillL1(key, found, stamp);
-              }
-              return found;
-            });
+    L1FillFence.Ticket<K> ticket = cache.fence.open(key);
+    CompletionStage<@Nullable V> fetch;
+    try {
+      fetch = cache.l2.async().getIfPresent(key);
+    } catch (RuntimeException e) {
+      ticket.close();
+      throw e;
+    }
+    return fetch.whenComplete(
+        (found, error) -> {
+          try {
+            if (found != null) {
+              cache.fillL1(ticket, key, found);
+            }
+          } finally {
+            ticket.close();
+          }
+        });
   }
 
   @Override
@@ -55,18 +62,24 @@ final class TieredCacheAsyncView<K, V> implements AsyncCache<K, V> {
     return cache.flight.loadAsync(
         key,
         k -> {
-          long stamp = cache.invalidations.stamp(k);
-          return cache
-              .l2
-              .async()
-              .get(k, loader)
-              .thenApply(
-                  loaded -> {
-                    if (loaded != null) {
-                      cache.fillL1(k, loaded, stamp);
-                    }
-                    return loaded;
-                  });
+          L1FillFence.Ticket<K> ticket = cache.fence.open(k);
+          CompletionStage<@Nullable V> fetch;
+          try {
+            fetch = cache.l2.async().get(k, loader);
+          } catch (RuntimeException e) {
+            ticket.close();
+            throw e;
+          }
+          return fetch.whenComplete(
+              (loaded, error) -> {
+                try {
+                  if (loaded != null) {
+                    cache.fillL1(ticket, k, loaded);
+                  }
+                } finally {
+                  ticket.close();
+                }
+              });
         });
   }
 
@@ -97,12 +110,27 @@ final class TieredCacheAsyncView<K, V> implements AsyncCache<K, V> {
     if (missing.isEmpty()) {
       return CompletableFuture.completedFuture(result);
     }
-    Map<K, Long> stamps = cache.stamps(missing);
-    return l2Fetch
-        .apply(missing)
+    Map<K, L1FillFence.Ticket<K>> tickets = cache.open(missing);
+    CompletionStage<Map<K, V>> fetch;
+    try {
+      fetch = l2Fetch.apply(missing);
+    } catch (RuntimeException e) {
+      TieredCache.close(tickets);
+      throw e;
+    }
+    return fetch
+        .whenComplete(
+            (found, error) -> {
+              try {
+                if (found != null) {
+                  cache.fillL1(found, tickets);
+                }
+              } finally {
+                TieredCache.close(tickets);
+              }
+            })
         .thenApply(
             found -> {
-              cache.fillL1(found, stamps);
               result.putAll(found);
               return result;
             });

@@ -1,5 +1,7 @@
 package dev.strata.cache.redis;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.strata.cache.KeyCodec;
 import dev.strata.cache.redis.internal.RedisKeyLayout;
 import dev.strata.redis.KeyNamespace;
@@ -44,9 +46,13 @@ import org.jspecify.annotations.Nullable;
  *       superseded that version had completed. The invalidation removed whatever was there, so such
  *       an entry was written afterwards by a fill of a value read before it;
  *   <li><b>stale reads</b>: values served older than the newest version whose invalidation had
- *       completed before the read started;
- *   <li><b>stale entries at quiescence</b>: keys whose Redis value is older than the database row
- *       once every thread stopped.
+ *       completed before the read started, not counting L1 hits (counted apart as reads within the
+ *       invalidation delay);
+ *   <li><b>stale L1 takes</b> (two-level schemes, {@link FillRaceTieredNode}): L1 hits of a value
+ *       older than an invalidation that node had already applied;
+ *   <li><b>stale entries at quiescence</b>: keys whose Redis value (or an L1 copy) is older than
+ *       the database row once every thread stopped and every node applied every event;
+ *   <li>the invalidation delay's percentiles (two-level schemes).
  * </ul>
  */
 final class FillRace {
@@ -56,7 +62,14 @@ final class FillRace {
     /** {@link RedisCache}: leases and version-checked fills. */
     LEASED,
     /** {@link NaiveCacheAside}: a plain SET after the load. */
-    NAIVE
+    NAIVE,
+    /** {@link TieredCache} over {@link RedisCache}, each node with its own bus and L1. */
+    TIERED,
+    /**
+     * A naive two-level cache over {@link NaiveCacheAside}: copies whatever Redis returns into L1
+     * without any check; the event only drops the L1 copy.
+     */
+    NAIVE_TIERED
   }
 
   /** What one run counted. */
@@ -69,6 +82,10 @@ final class FillRace {
       int staleFills,
       long staleReads,
       int staleAtQuiescence,
+      long staleL1Takes,
+      long staleL1ReadsWithinDelay,
+      int staleL1AtQuiescence,
+      String delays,
       String leases) {
 
     double hitRatio() {
@@ -79,7 +96,7 @@ final class FillRace {
     public String toString() {
       return String.format(
           "%s%s: reads=%d loads=%d writes=%d hitRatio=%.3f staleFills=%d staleReads=%d"
-              + " staleAtQuiescence=%d%s",
+              + " staleAtQuiescence=%d%s%s",
           scheme,
           pause ? " (1 ms pause before fill)" : "",
           reads,
@@ -89,13 +106,27 @@ final class FillRace {
           staleFills,
           staleReads,
           staleAtQuiescence,
+          scheme == Scheme.TIERED || scheme == Scheme.NAIVE_TIERED
+              ? String.format(
+                  " staleL1Takes=%d staleL1ReadsWithinDelay=%d staleL1AtQuiescence=%d"
+                      + " invalidationDelay{%s}",
+                  staleL1Takes, staleL1ReadsWithinDelay, staleL1AtQuiescence, delays)
+              : "",
           leases);
     }
   }
 
   /** One node's view of the cache. */
-  private interface Node extends AutoCloseable {
+  interface Node extends AutoCloseable {
     String get(String key, Function<String, String> loader);
+
+    /** Whether the last {@link #get} was served by a local level (an L1). */
+    default boolean servedFromL1() {
+      return false;
+    }
+
+    /** Called by a writer before it invalidates the key it updated to {@code version}. */
+    default void beforeInvalidate(int key, long version) {}
 
     void invalidate(String key);
 
@@ -136,6 +167,7 @@ final class FillRace {
     LongAdder loads = new LongAdder();
     LongAdder writes = new LongAdder();
     LongAdder staleReads = new LongAdder();
+    LongAdder staleL1WithinDelay = new LongAdder();
     AtomicBoolean stop = new AtomicBoolean();
     List<Node> nodes = new ArrayList<>();
     ExecutorService threads = Executors.newFixedThreadPool(READERS + WRITERS + 1);
@@ -145,9 +177,12 @@ final class FillRace {
     AbstractRedisClient auditorClient = java.util.Objects.requireNonNull(deployment).client();
     RedisClusterCommands<byte[], byte[]> auditor = rawCommands(auditorClient);
     try {
+      // Every node subscribes before any writes, so each sees every writer's events.
+      for (int n = 0; n < WRITERS + READERS; n++) {
+        nodes.add(node(scheme, cacheName));
+      }
       for (int w = 0; w < WRITERS; w++) {
-        Node node = node(scheme, cacheName);
-        nodes.add(node);
+        Node node = nodes.get(w);
         running.add(
             threads.submit(
                 () -> {
@@ -156,12 +191,20 @@ final class FillRace {
                 }));
       }
       for (int r = 0; r < READERS; r++) {
-        Node node = node(scheme, cacheName);
-        nodes.add(node);
+        Node node = nodes.get(WRITERS + r);
         running.add(
             threads.submit(
                 () -> {
-                  read(node, pause, invalidated, staleSeen, reads, loads, staleReads, stop);
+                  read(
+                      node,
+                      pause,
+                      invalidated,
+                      staleSeen,
+                      reads,
+                      loads,
+                      staleReads,
+                      staleL1WithinDelay,
+                      stop);
                   return null;
                 }));
       }
@@ -192,7 +235,23 @@ final class FillRace {
       for (Future<?> f : running) {
         f.get(30, TimeUnit.SECONDS);
       }
+      List<FillRaceTieredNode> tiered =
+          nodes.stream()
+              .filter(FillRaceTieredNode.class::isInstance)
+              .map(FillRaceTieredNode.class::cast)
+              .toList();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  tieredShared.mismatches.sum() > 0
+                      || tiered.stream().allMatch(FillRaceTieredNode::appliedEverything));
+      if (tieredShared.mismatches.sum() > 0) {
+        throw new IllegalStateException(
+            tieredShared.mismatches.sum() + " events did not match their writer's log");
+      }
       int staleAtQuiescence = 0;
+      int staleL1AtQuiescence = 0;
       try (Connection c = database.getConnection();
           PreparedStatement select = c.prepareStatement(selectSql())) {
         for (int k = 0; k < keys; k++) {
@@ -200,6 +259,12 @@ final class FillRace {
           String value = NaiveCacheAside.valueOf(auditor.get(layout.redisKey("k" + k)));
           if (value != null && Long.parseLong(value) < current) {
             staleAtQuiescence++;
+          }
+          for (FillRaceTieredNode node : tiered) {
+            String copy = node.l1Copy("k" + k);
+            if (copy != null && Long.parseLong(copy) < current) {
+              staleL1AtQuiescence++;
+            }
           }
         }
       }
@@ -212,6 +277,10 @@ final class FillRace {
           staleSeen.size(),
           staleReads.sum(),
           staleAtQuiescence,
+          tieredShared.staleL1Takes.sum(),
+          staleL1WithinDelay.sum(),
+          staleL1AtQuiescence,
+          percentiles(tieredShared.delayNanos),
           leaseCounts());
     } finally {
       stop.set(true);
@@ -235,6 +304,7 @@ final class FillRace {
         update.executeUpdate();
         long version = version(select, id);
         c.commit();
+        node.beforeInvalidate(k, version);
         node.invalidate(id);
         invalidated.accumulateAndGet(k, version, Math::max);
         writes.increment();
@@ -250,6 +320,7 @@ final class FillRace {
       LongAdder reads,
       LongAdder loads,
       LongAdder staleReads,
+      LongAdder staleL1WithinDelay,
       AtomicBoolean stop)
       throws SQLException {
     try (Connection c = database.getConnection();
@@ -276,9 +347,14 @@ final class FillRace {
         long served = Long.parseLong(node.get("k" + k, loader));
         reads.increment();
         if (served < floor) {
-          staleReads.increment();
-          if (!loaded[0]) {
-            staleSeen.add(k + ":" + served);
+          if (node.servedFromL1()) {
+            // An L1 copy the invalidation's event had not yet reached: the delay window.
+            staleL1WithinDelay.increment();
+          } else {
+            staleReads.increment();
+            if (!loaded[0]) {
+              staleSeen.add(k + ":" + served);
+            }
           }
         }
       }
@@ -300,6 +376,30 @@ final class FillRace {
   }
 
   private final List<RedisCache<String, String>> caches = new ArrayList<>();
+  private final FillRaceTieredNode.Shared tieredShared = new FillRaceTieredNode.Shared();
+  private int nodeCount;
+
+  /** p50, p99, p99.9 and max of the delivery delays, in milliseconds. */
+  static String percentiles(List<Long> samples) {
+    long[] sorted;
+    synchronized (samples) {
+      sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+    if (sorted.length == 0) {
+      return "no samples";
+    }
+    return String.format(
+        "n=%d p50=%.3fms p99=%.3fms p99.9=%.3fms max=%.3fms",
+        sorted.length,
+        at(sorted, 0.50) / 1e6,
+        at(sorted, 0.99) / 1e6,
+        at(sorted, 0.999) / 1e6,
+        sorted[sorted.length - 1] / 1e6);
+  }
+
+  private static double at(long[] sorted, double quantile) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
+  }
 
   private String leaseCounts() {
     if (caches.isEmpty()) {
@@ -327,6 +427,20 @@ final class FillRace {
 
   private Node node(Scheme scheme, String cacheName) {
     AbstractRedisClient client = java.util.Objects.requireNonNull(deployment).client();
+    if (scheme == Scheme.TIERED || scheme == Scheme.NAIVE_TIERED) {
+      FillRaceTieredNode node =
+          new FillRaceTieredNode(
+              client,
+              cacheName,
+              "node" + nodeCount++,
+              keys,
+              tieredShared,
+              scheme == Scheme.NAIVE_TIERED);
+      if (node.l2() != null) {
+        caches.add(node.l2());
+      }
+      return node;
+    }
     if (scheme == Scheme.NAIVE) {
       NaiveCacheAside naive = new NaiveCacheAside(client, cacheName);
       return new Node() {

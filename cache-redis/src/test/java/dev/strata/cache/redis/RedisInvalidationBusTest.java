@@ -8,9 +8,12 @@ import dev.strata.cache.KeyCodec;
 import dev.strata.cache.invalidation.InvalidationBus;
 import dev.strata.cache.invalidation.InvalidationEvent;
 import dev.strata.cache.local.LocalCache;
+import dev.strata.cache.redis.internal.InvalidationMessageCodec;
+import dev.strata.cache.redis.metrics.RedisInvalidationBusMetrics;
 import dev.strata.testsupport.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -213,6 +216,46 @@ class RedisInvalidationBusTest {
                 .count())
         .isEqualTo(1.0);
     assertThat(count(registry, "strata.cache.invalidation.gaps", "b")).isZero();
+  }
+
+  @Test
+  void theDelayTimerRecordsEveryTimedEventAndClampsAPublisherClockAhead() {
+    RedisInvalidationBus a = bus("a");
+    RedisInvalidationBus old = untimedBus("old");
+    RedisInvalidationBus b = bus("b");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    new RedisInvalidationBusMetrics(b).bindTo(registry);
+    b.subscribe("users", new Recorder());
+
+    a.publish(InvalidationEvent.keys("users", List.of("1"), "a"));
+    old.publish(InvalidationEvent.keys("users", List.of("2"), "old")); // no publish time
+    long anHourAhead = (System.currentTimeMillis() + 3_600_000L) * 1_000L;
+    byte[] skewed =
+        new InvalidationMessageCodec(RedisInvalidationBus.DEFAULT_MAX_MESSAGE_BYTES)
+            .encode(InvalidationEvent.keys("users", List.of("3"), "ahead"), anHourAhead)
+            .get(0);
+    try (var raw = client().connect(RedisDeployment.RAW)) {
+      raw.sync().publish(b.channel("users"), skewed);
+    }
+
+    await().atMost(PATIENCE).until(() -> b.receivedCount() == 3);
+    Timer delay = registry.get("strata.cache.invalidation.delay").tags("node", "b").timer();
+    await().atMost(PATIENCE).until(() -> delay.count() == 2);
+    assertThat(
+            registry
+                .get("strata.cache.invalidation.delay.clamped")
+                .tags("node", "b")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+  }
+
+  /** A bus that sends messages without a publish time, as releases before it did. */
+  private RedisInvalidationBus untimedBus(String nodeId) {
+    RedisInvalidationBus bus =
+        RedisInvalidationBus.builder(client()).nodeId(nodeId).publishTimestamps(false).build();
+    buses.add(bus);
+    return bus;
   }
 
   private static double count(SimpleMeterRegistry registry, String name, String node) {

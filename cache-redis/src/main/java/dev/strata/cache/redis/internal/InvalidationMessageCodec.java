@@ -16,12 +16,14 @@ import org.jspecify.annotations.Nullable;
  * Encodes {@link InvalidationEvent}s into the compact binary messages that travel on Redis pub/sub,
  * and decodes such messages defensively.
  *
- * <p>Layout of version 1 (integers big-endian, strings UTF-8):
+ * <p>Layout (integers big-endian, strings UTF-8):
  *
  * <pre>
  *   u8   magic 0x53 ('S')
- *   u8   format version, 1
+ *   u8   format version, 1 or 2
  *   u8   flags: bit 0 set = every key of the cache; the other bits are 0
+ *   version 2 only:
+ *     u64  publish time, microseconds since the epoch on the publisher's clock
  *   u8   origin id length O (1..255), then O bytes
  *   u16  cache name length N (1..65535), then N bytes
  *   when bit 0 is clear:
@@ -34,17 +36,37 @@ import org.jspecify.annotations.Nullable;
  * versions and flags, and messages longer than the configured maximum, throwing {@link
  * IllegalArgumentException}; it never allocates more than the message's own size. Stateless and
  * thread-safe.
+ *
+ * <p>Version 2 adds the publish time, from which a receiver measures the delivery delay. Both
+ * versions are read; {@link #encode(InvalidationEvent)} writes version 1 (what releases before the
+ * publish time could read) and {@link #encode(InvalidationEvent, long)} version 2.
  */
 public final class InvalidationMessageCodec {
 
   /** The first byte of every message. */
   static final byte MAGIC = 0x53;
 
-  /** The format version this codec writes and reads. */
+  /** The format version without a publish time. */
   static final byte VERSION = 1;
+
+  /** The format version with a publish time. */
+  static final byte VERSION_TIMED = 2;
+
+  /** The publish time of a message that carries none. */
+  public static final long NO_TIME = -1;
+
+  /**
+   * A decoded message.
+   *
+   * @param event the event
+   * @param publishedAtMicros the publish time in microseconds since the epoch on the publisher's
+   *     clock, or {@link #NO_TIME} for a version-1 message
+   */
+  public record Message(InvalidationEvent event, long publishedAtMicros) {}
 
   private static final byte FLAG_ALL = 0x01;
   private static final int HEADER_FIXED_BYTES = 4 + 2; // magic, version, flags, origin len, name
+  private static final int TIME_BYTES = 8;
   private static final int KEY_COUNT_BYTES = 4;
   private static final int KEY_LENGTH_BYTES = 4;
 
@@ -70,6 +92,20 @@ public final class InvalidationMessageCodec {
    *     longer than 65535 bytes, or the header alone exceeds the maximum size
    */
   public List<byte[]> encode(InvalidationEvent event) {
+    return encode(event, NO_TIME);
+  }
+
+  /**
+   * Encodes an event as {@link #encode(InvalidationEvent)} does, in version 2 with its publish time
+   * when {@code publishedAtMicros} is not negative (version 1 otherwise).
+   *
+   * @param event the event
+   * @param publishedAtMicros microseconds since the epoch, or a negative number for none
+   * @return the messages, at least one
+   * @throws IllegalArgumentException as {@link #encode(InvalidationEvent)}
+   */
+  public List<byte[]> encode(InvalidationEvent event, long publishedAtMicros) {
+    long time = publishedAtMicros < 0 ? NO_TIME : publishedAtMicros;
     byte[] origin = event.originId().getBytes(StandardCharsets.UTF_8);
     byte[] cache = event.cacheName().getBytes(StandardCharsets.UTF_8);
     if (origin.length > 255) {
@@ -80,7 +116,8 @@ public final class InvalidationMessageCodec {
       throw new IllegalArgumentException(
           "cacheName must be at most 65535 UTF-8 bytes but was " + cache.length);
     }
-    int header = HEADER_FIXED_BYTES + origin.length + cache.length;
+    int header =
+        HEADER_FIXED_BYTES + (time == NO_TIME ? 0 : TIME_BYTES) + origin.length + cache.length;
     if (header + KEY_COUNT_BYTES + KEY_LENGTH_BYTES + 1 > maxMessageBytes) {
       throw new IllegalArgumentException(
           "an invalidation message header of "
@@ -89,13 +126,13 @@ public final class InvalidationMessageCodec {
               + maxMessageBytes);
     }
     if (event.all()) {
-      return List.of(write(origin, cache, null, 0, 0, header));
+      return List.of(write(origin, cache, time, null, 0, 0, header));
     }
     List<byte[]> keys = new ArrayList<>(event.keys().size());
     for (String key : event.keys()) {
       byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
       if (header + KEY_COUNT_BYTES + KEY_LENGTH_BYTES + bytes.length > maxMessageBytes) {
-        return List.of(write(origin, cache, null, 0, 0, header));
+        return List.of(write(origin, cache, time, null, 0, 0, header));
       }
       keys.add(bytes);
     }
@@ -108,16 +145,26 @@ public final class InvalidationMessageCodec {
         size += KEY_LENGTH_BYTES + keys.get(to).length;
         to++;
       }
-      messages.add(write(origin, cache, keys, from, to, size));
+      messages.add(write(origin, cache, time, keys, from, to, size));
       from = to;
     }
     return messages;
   }
 
   private static byte[] write(
-      byte[] origin, byte[] cache, @Nullable List<byte[]> keys, int from, int to, int size) {
+      byte[] origin,
+      byte[] cache,
+      long time,
+      @Nullable List<byte[]> keys,
+      int from,
+      int to,
+      int size) {
     ByteBuffer buffer = ByteBuffer.allocate(size);
-    buffer.put(MAGIC).put(VERSION).put(keys == null ? FLAG_ALL : 0);
+    buffer.put(MAGIC).put(time == NO_TIME ? VERSION : VERSION_TIMED);
+    buffer.put(keys == null ? FLAG_ALL : 0);
+    if (time != NO_TIME) {
+      buffer.putLong(time);
+    }
     buffer.put((byte) origin.length).put(origin);
     buffer.putShort((short) cache.length).put(cache);
     if (keys != null) {
@@ -138,6 +185,17 @@ public final class InvalidationMessageCodec {
    * @throws IllegalArgumentException if the message is malformed in any way, with the reason
    */
   public InvalidationEvent decode(byte[] message) {
+    return decodeMessage(message).event();
+  }
+
+  /**
+   * Decodes a message with its publish time.
+   *
+   * @param message bytes received from the channel; untrusted
+   * @return the event and its publish time ({@link #NO_TIME} for a version-1 message)
+   * @throws IllegalArgumentException if the message is malformed in any way, with the reason
+   */
+  public Message decodeMessage(byte[] message) {
     if (message.length > maxMessageBytes) {
       throw new IllegalArgumentException(
           "message of " + message.length + " bytes exceeds maxMessageBytes " + maxMessageBytes);
@@ -148,12 +206,19 @@ public final class InvalidationMessageCodec {
         throw new IllegalArgumentException("bad magic byte");
       }
       byte version = buffer.get();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_TIMED) {
         throw new IllegalArgumentException("unsupported format version " + version);
       }
       byte flags = buffer.get();
       if ((flags & ~FLAG_ALL) != 0) {
         throw new IllegalArgumentException("unknown flags " + flags);
+      }
+      long time = NO_TIME;
+      if (version == VERSION_TIMED) {
+        time = buffer.getLong();
+        if (time < 0) {
+          throw new IllegalArgumentException("negative publish time " + time);
+        }
       }
       CharsetDecoder utf8 =
           StandardCharsets.UTF_8
@@ -180,7 +245,7 @@ public final class InvalidationMessageCodec {
       if (buffer.hasRemaining()) {
         throw new IllegalArgumentException(buffer.remaining() + " trailing bytes");
       }
-      return event;
+      return new Message(event, time);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("message truncated", e);
     }

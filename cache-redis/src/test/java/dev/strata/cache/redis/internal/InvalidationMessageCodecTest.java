@@ -35,6 +35,32 @@ class InvalidationMessageCodecTest {
   }
 
   @Test
+  void version2CarriesThePublishTimeAndVersion1None() {
+    InvalidationEvent event = InvalidationEvent.keys("users", List.of("42"), "node-1");
+
+    byte[] timed = codec.encode(event, 1_700_000_000_123_456L).get(0);
+    byte[] untimed = codec.encode(event).get(0);
+
+    assertThat(timed[1]).isEqualTo((byte) 2);
+    assertThat(timed).hasSize(untimed.length + 8);
+    assertThat(codec.decodeMessage(timed))
+        .isEqualTo(new InvalidationMessageCodec.Message(event, 1_700_000_000_123_456L));
+    assertThat(untimed[1]).isEqualTo((byte) 1);
+    assertThat(codec.decodeMessage(untimed).publishedAtMicros())
+        .isEqualTo(InvalidationMessageCodec.NO_TIME);
+  }
+
+  @Test
+  void rejectsANegativePublishTime() {
+    byte[] timed = codec.encode(InvalidationEvent.all("users", "n"), 5).get(0);
+    timed[3] = (byte) 0x80; // the sign bit of the u64 after magic, version, flags
+
+    assertThatThrownBy(() -> codec.decode(timed))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("negative publish time");
+  }
+
+  @Test
   void writesTheDocumentedLayout() {
     byte[] message = codec.encode(InvalidationEvent.keys("c", List.of("k"), "n")).get(0);
 
