@@ -46,7 +46,7 @@ public final class CheckResult {
       HealthStatus status,
       Map<String, ? extends @Nullable Object> details,
       @Nullable String error) {
-    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(status, "status must not be null");
     return new CheckResult(status, copy(details), error);
   }
 
@@ -78,7 +78,8 @@ public final class CheckResult {
    */
   public static CheckResult degraded(
       String reason, Map<String, ? extends @Nullable Object> details) {
-    return of(HealthStatus.DEGRADED, details, Objects.requireNonNull(reason, "reason"));
+    return of(
+        HealthStatus.DEGRADED, details, Objects.requireNonNull(reason, "reason must not be null"));
   }
 
   /**
@@ -88,7 +89,7 @@ public final class CheckResult {
    * @return the result
    */
   public static CheckResult down(String error) {
-    return of(HealthStatus.DOWN, Map.of(), Objects.requireNonNull(error, "error"));
+    return of(HealthStatus.DOWN, Map.of(), Objects.requireNonNull(error, "error must not be null"));
   }
 
   /**
@@ -99,7 +100,7 @@ public final class CheckResult {
    * @return the result
    */
   public static CheckResult down(String error, Map<String, ? extends @Nullable Object> details) {
-    return of(HealthStatus.DOWN, details, Objects.requireNonNull(error, "error"));
+    return of(HealthStatus.DOWN, details, Objects.requireNonNull(error, "error must not be null"));
   }
 
   /**
@@ -142,7 +143,7 @@ public final class CheckResult {
    * @return a new result
    */
   public CheckResult withDetail(String key, @Nullable Object value) {
-    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(key, "key must not be null");
     Map<String, @Nullable Object> copy = new LinkedHashMap<>(details);
     copy.put(key, value);
     return new CheckResult(status, Collections.unmodifiableMap(copy), error);
@@ -177,7 +178,7 @@ public final class CheckResult {
 
   private static Map<String, @Nullable Object> copy(
       Map<String, ? extends @Nullable Object> details) {
-    Objects.requireNonNull(details, "details");
+    Objects.requireNonNull(details, "details must not be null");
     if (details.isEmpty()) {
       return Map.of();
     }

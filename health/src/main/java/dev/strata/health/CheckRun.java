@@ -33,11 +33,11 @@ public final class CheckRun {
    */
   public CheckRun(
       String name, CheckResult result, boolean critical, Duration duration, Instant checkedAt) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.result = Objects.requireNonNull(result, "result");
+    this.name = Objects.requireNonNull(name, "name must not be null");
+    this.result = Objects.requireNonNull(result, "result must not be null");
     this.critical = critical;
-    this.duration = Objects.requireNonNull(duration, "duration");
-    this.checkedAt = Objects.requireNonNull(checkedAt, "checkedAt");
+    this.duration = Objects.requireNonNull(duration, "duration must not be null");
+    this.checkedAt = Objects.requireNonNull(checkedAt, "checkedAt must not be null");
   }
 
   /**

@@ -34,8 +34,8 @@ public interface HealthCheck {
    * @return the check
    */
   static HealthCheck of(BooleanSupplier condition, String failureMessage) {
-    Objects.requireNonNull(condition, "condition");
-    Objects.requireNonNull(failureMessage, "failureMessage");
+    Objects.requireNonNull(condition, "condition must not be null");
+    Objects.requireNonNull(failureMessage, "failureMessage must not be null");
     return () -> condition.getAsBoolean() ? CheckResult.up() : CheckResult.down(failureMessage);
   }
 }

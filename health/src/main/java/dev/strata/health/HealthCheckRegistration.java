@@ -164,8 +164,8 @@ public final class HealthCheckRegistration {
     private @Nullable Duration maxStaleness;
 
     private Builder(String name, HealthCheck check) {
-      this.name = Objects.requireNonNull(name, "name");
-      this.check = Objects.requireNonNull(check, "check");
+      this.name = Objects.requireNonNull(name, "name must not be null");
+      this.check = Objects.requireNonNull(check, "check must not be null");
     }
 
     /**
@@ -176,7 +176,7 @@ public final class HealthCheckRegistration {
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
       return this;
     }
 
@@ -222,7 +222,7 @@ public final class HealthCheckRegistration {
      * @return this builder
      */
     public Builder minInterval(Duration minInterval) {
-      this.minInterval = Objects.requireNonNull(minInterval, "minInterval");
+      this.minInterval = Objects.requireNonNull(minInterval, "minInterval must not be null");
       return this;
     }
 
@@ -236,8 +236,8 @@ public final class HealthCheckRegistration {
      * @return this builder
      */
     public Builder backgroundRefresh(Duration interval, Duration maxStaleness) {
-      this.refreshInterval = Objects.requireNonNull(interval, "interval");
-      this.maxStaleness = Objects.requireNonNull(maxStaleness, "maxStaleness");
+      this.refreshInterval = Objects.requireNonNull(interval, "interval must not be null");
+      this.maxStaleness = Objects.requireNonNull(maxStaleness, "maxStaleness must not be null");
       return this;
     }
 

@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthEndpoint implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(HealthEndpoint.class);
+  private static final Logger LOG = LoggerFactory.getLogger(HealthEndpoint.class);
 
   private final HealthRegistry registry;
   private final @Nullable String bindAddress;
@@ -151,7 +151,7 @@ public final class HealthEndpoint implements AutoCloseable {
         }
         server = s;
         serverExecutor = exec;
-        log.info(
+        LOG.info(
             "health endpoint listening on {}:{}{}",
             s.address().getHostString(),
             s.address().getPort(),
@@ -227,7 +227,7 @@ public final class HealthEndpoint implements AutoCloseable {
     }
     s.close();
     exec.shutdownNow();
-    log.info("health endpoint stopped");
+    LOG.info("health endpoint stopped");
   }
 
   /** Configures a {@link HealthEndpoint}. Not thread-safe; use from one thread. */
@@ -244,7 +244,7 @@ public final class HealthEndpoint implements AutoCloseable {
     private Duration headerReadTimeout = Duration.ofSeconds(3);
 
     private Builder(HealthRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
+      this.registry = Objects.requireNonNull(registry, "registry must not be null");
     }
 
     /**
@@ -277,7 +277,7 @@ public final class HealthEndpoint implements AutoCloseable {
      * @return this builder
      */
     public Builder basePath(String basePath) {
-      this.basePath = Objects.requireNonNull(basePath, "basePath");
+      this.basePath = Objects.requireNonNull(basePath, "basePath must not be null");
       return this;
     }
 
@@ -289,7 +289,7 @@ public final class HealthEndpoint implements AutoCloseable {
      * @return this builder
      */
     public Builder showDetails(DetailsVisibility details) {
-      this.details = Objects.requireNonNull(details, "details");
+      this.details = Objects.requireNonNull(details, "details must not be null");
       return this;
     }
 
@@ -301,7 +301,7 @@ public final class HealthEndpoint implements AutoCloseable {
      * @return this builder
      */
     public Builder bearerToken(String bearerToken) {
-      this.bearerToken = Objects.requireNonNull(bearerToken, "bearerToken");
+      this.bearerToken = Objects.requireNonNull(bearerToken, "bearerToken must not be null");
       return this;
     }
 
@@ -350,7 +350,8 @@ public final class HealthEndpoint implements AutoCloseable {
      * @return this builder
      */
     public Builder headerReadTimeout(Duration headerReadTimeout) {
-      this.headerReadTimeout = Objects.requireNonNull(headerReadTimeout, "headerReadTimeout");
+      this.headerReadTimeout =
+          Objects.requireNonNull(headerReadTimeout, "headerReadTimeout must not be null");
       return this;
     }
 

@@ -47,7 +47,7 @@ public final class HealthGroup {
    * @throws NullPointerException if {@code name} is null
    */
   public static HealthGroup of(String name) {
-    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(name, "name must not be null");
     switch (name) {
       case "liveness":
         return LIVENESS;

@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthRegistry implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(HealthRegistry.class);
+  private static final Logger LOG = LoggerFactory.getLogger(HealthRegistry.class);
 
   private final Duration defaultTimeout;
   private final Duration defaultMinInterval;
@@ -107,7 +107,7 @@ public final class HealthRegistry implements AutoCloseable {
    * @throws IllegalStateException if the registry is closed
    */
   public void register(HealthCheckRegistration registration) {
-    Objects.requireNonNull(registration, "registration");
+    Objects.requireNonNull(registration, "registration must not be null");
     Duration timeout = registration.timeout() == null ? defaultTimeout : registration.timeout();
     Duration minInterval =
         registration.minInterval() == null ? defaultMinInterval : registration.minInterval();
@@ -139,7 +139,7 @@ public final class HealthRegistry implements AutoCloseable {
       }
       checks.put(registration.name(), new Registered(nextOrder++, runner, refreshTask));
     }
-    log.debug("registered {}", registration);
+    LOG.debug("registered {}", registration);
   }
 
   /**
@@ -151,7 +151,7 @@ public final class HealthRegistry implements AutoCloseable {
   public boolean unregister(String name) {
     Registered r;
     synchronized (registrationLock) {
-      r = checks.remove(Objects.requireNonNull(name, "name"));
+      r = checks.remove(Objects.requireNonNull(name, "name must not be null"));
     }
     if (r != null && r.refreshTask() != null) {
       r.refreshTask().cancel(false);
@@ -179,7 +179,7 @@ public final class HealthRegistry implements AutoCloseable {
    * @return true if the group has at least one check
    */
   public boolean hasGroup(HealthGroup group) {
-    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(group, "group must not be null");
     for (Registered r : checks.values()) {
       if (r.runner().groups().contains(group)) {
         return true;
@@ -208,7 +208,7 @@ public final class HealthRegistry implements AutoCloseable {
    * @throws IllegalStateException if the registry is closed
    */
   public HealthReport check(HealthGroup group) {
-    return checkAsync(Objects.requireNonNull(group, "group")).join();
+    return checkAsync(Objects.requireNonNull(group, "group must not be null")).join();
   }
 
   /**
@@ -303,7 +303,8 @@ public final class HealthRegistry implements AutoCloseable {
      * @return this builder
      */
     public Builder defaultTimeout(Duration defaultTimeout) {
-      this.defaultTimeout = Objects.requireNonNull(defaultTimeout, "defaultTimeout");
+      this.defaultTimeout =
+          Objects.requireNonNull(defaultTimeout, "defaultTimeout must not be null");
       return this;
     }
 
@@ -314,7 +315,8 @@ public final class HealthRegistry implements AutoCloseable {
      * @return this builder
      */
     public Builder defaultMinInterval(Duration defaultMinInterval) {
-      this.defaultMinInterval = Objects.requireNonNull(defaultMinInterval, "defaultMinInterval");
+      this.defaultMinInterval =
+          Objects.requireNonNull(defaultMinInterval, "defaultMinInterval must not be null");
       return this;
     }
 

@@ -71,8 +71,8 @@ public final class HealthReport {
     this.status = worst;
     this.group = group;
     this.checks = Collections.unmodifiableMap(map);
-    this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
-    this.uptime = Objects.requireNonNull(uptime, "uptime");
+    this.timestamp = Objects.requireNonNull(timestamp, "timestamp must not be null");
+    this.uptime = Objects.requireNonNull(uptime, "uptime must not be null");
   }
 
   /**

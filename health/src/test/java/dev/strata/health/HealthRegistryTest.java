@@ -386,7 +386,7 @@ class HealthRegistryTest {
             "maxStaleness must be at least refreshInterval (PT10S) but was PT5S (check 'db')");
     assertThatThrownBy(() -> HealthCheckRegistration.builder(null, CheckResult::up))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("name");
+        .hasMessage("name must not be null");
   }
 
   @Test

@@ -158,8 +158,8 @@ public final class Endpoint {
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
     private Builder(String id, String host, int port) {
-      this.id = Objects.requireNonNull(id, "id");
-      this.host = Objects.requireNonNull(host, "host");
+      this.id = Objects.requireNonNull(id, "id must not be null");
+      this.host = Objects.requireNonNull(host, "host must not be null");
       this.port = port;
     }
 

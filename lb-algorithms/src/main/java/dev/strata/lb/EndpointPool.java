@@ -55,7 +55,7 @@ public final class EndpointPool {
    * @return a new pool
    */
   public static EndpointPool create(Ticker ticker) {
-    return new EndpointPool(Objects.requireNonNull(ticker, "ticker"));
+    return new EndpointPool(Objects.requireNonNull(ticker, "ticker must not be null"));
   }
 
   /**
@@ -80,7 +80,7 @@ public final class EndpointPool {
    * @throws IllegalArgumentException if an endpoint with the same id is already in the pool
    */
   public void add(Endpoint endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(endpoint, "endpoint must not be null");
     synchronized (lock) {
       PoolSnapshot current = snapshot;
       if (current.byId().containsKey(endpoint.id())) {
@@ -110,7 +110,7 @@ public final class EndpointPool {
    * @return whether an endpoint was removed ({@code false} if the id was unknown)
    */
   public boolean remove(String endpointId) {
-    Objects.requireNonNull(endpointId, "endpointId");
+    Objects.requireNonNull(endpointId, "endpointId must not be null");
     synchronized (lock) {
       PoolSnapshot current = snapshot;
       Member gone = current.byId().get(endpointId);
@@ -146,7 +146,7 @@ public final class EndpointPool {
    * @throws IllegalArgumentException if the id is unknown or the weight out of range
    */
   public void setWeight(String endpointId, int weight) {
-    Objects.requireNonNull(endpointId, "endpointId");
+    Objects.requireNonNull(endpointId, "endpointId must not be null");
     synchronized (lock) {
       Member member = snapshot.byId().get(endpointId);
       if (member == null) {
@@ -180,7 +180,7 @@ public final class EndpointPool {
    * @param healthy the new state
    */
   public void setHealthy(String endpointId, boolean healthy) {
-    Objects.requireNonNull(endpointId, "endpointId");
+    Objects.requireNonNull(endpointId, "endpointId must not be null");
     synchronized (lock) {
       Member member = snapshot.byId().get(endpointId);
       if (member == null) {
@@ -220,8 +220,8 @@ public final class EndpointPool {
    * @throws IllegalArgumentException if the timeout is negative
    */
   public boolean drain(String endpointId, Duration timeout) {
-    Objects.requireNonNull(endpointId, "endpointId");
-    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(endpointId, "endpointId must not be null");
+    Objects.requireNonNull(timeout, "timeout must not be null");
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative but was " + timeout);
     }
@@ -254,7 +254,8 @@ public final class EndpointPool {
    * @return whether it is in the pool and draining
    */
   public boolean isDraining(String endpointId) {
-    Member member = snapshot.byId().get(Objects.requireNonNull(endpointId, "endpointId"));
+    Member member =
+        snapshot.byId().get(Objects.requireNonNull(endpointId, "endpointId must not be null"));
     return member != null && member.draining();
   }
 
@@ -285,7 +286,8 @@ public final class EndpointPool {
    * @return the state; {@code false} for an unknown id
    */
   public boolean isHealthy(String endpointId) {
-    Member member = snapshot.byId().get(Objects.requireNonNull(endpointId, "endpointId"));
+    Member member =
+        snapshot.byId().get(Objects.requireNonNull(endpointId, "endpointId must not be null"));
     return member != null && member.healthy();
   }
 
@@ -296,7 +298,9 @@ public final class EndpointPool {
    * @return whether it is in the pool
    */
   public boolean contains(String endpointId) {
-    return snapshot.byId().containsKey(Objects.requireNonNull(endpointId, "endpointId"));
+    return snapshot
+        .byId()
+        .containsKey(Objects.requireNonNull(endpointId, "endpointId must not be null"));
   }
 
   /**
@@ -306,7 +310,8 @@ public final class EndpointPool {
    * @return the endpoint, or null if unknown
    */
   public @org.jspecify.annotations.Nullable Endpoint endpoint(String endpointId) {
-    Member member = snapshot.byId().get(Objects.requireNonNull(endpointId, "endpointId"));
+    Member member =
+        snapshot.byId().get(Objects.requireNonNull(endpointId, "endpointId must not be null"));
     return member == null ? null : member.endpoint();
   }
 
@@ -341,7 +346,7 @@ public final class EndpointPool {
    * @return a subscription whose {@code close()} unregisters the listener
    */
   public Subscription addListener(PoolListener listener) {
-    Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(listener, "listener must not be null");
     listeners.add(listener);
     return () -> listeners.remove(listener);
   }

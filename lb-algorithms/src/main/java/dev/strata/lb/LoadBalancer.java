@@ -103,7 +103,7 @@ public final class LoadBalancer {
    * @return a new builder
    */
   public static Builder builder(EndpointPool pool) {
-    return new Builder(Objects.requireNonNull(pool, "pool"));
+    return new Builder(Objects.requireNonNull(pool, "pool must not be null"));
   }
 
   /**
@@ -334,7 +334,10 @@ public final class LoadBalancer {
    * @return the status, empty if the id is not in the pool
    */
   public Optional<EndpointStatus> status(String endpointId) {
-    Member member = pool.snapshot().byId().get(Objects.requireNonNull(endpointId, "endpointId"));
+    Member member =
+        pool.snapshot()
+            .byId()
+            .get(Objects.requireNonNull(endpointId, "endpointId must not be null"));
     return member == null ? Optional.empty() : Optional.of(status(member, ticker.read()));
   }
 
@@ -431,7 +434,7 @@ public final class LoadBalancer {
      * @return this builder
      */
     public Builder selector(Selector selector) {
-      this.selector = Objects.requireNonNull(selector, "selector");
+      this.selector = Objects.requireNonNull(selector, "selector must not be null");
       return this;
     }
 
@@ -442,7 +445,8 @@ public final class LoadBalancer {
      * @return this builder
      */
     public Builder outlierEjection(OutlierEjection outlierEjection) {
-      this.outlierEjection = Objects.requireNonNull(outlierEjection, "outlierEjection");
+      this.outlierEjection =
+          Objects.requireNonNull(outlierEjection, "outlierEjection must not be null");
       return this;
     }
 
@@ -465,7 +469,7 @@ public final class LoadBalancer {
      * @return this builder
      */
     public Builder slowStart(SlowStart slowStart) {
-      this.slowStart = Objects.requireNonNull(slowStart, "slowStart");
+      this.slowStart = Objects.requireNonNull(slowStart, "slowStart must not be null");
       return this;
     }
 

@@ -154,7 +154,7 @@ public final class OutlierEjection {
      * @return this builder
      */
     public Builder baseEjectionTime(Duration duration) {
-      this.baseEjectionTime = Objects.requireNonNull(duration, "baseEjectionTime");
+      this.baseEjectionTime = Objects.requireNonNull(duration, "baseEjectionTime must not be null");
       return this;
     }
 
@@ -165,7 +165,7 @@ public final class OutlierEjection {
      * @return this builder
      */
     public Builder maxEjectionTime(Duration duration) {
-      this.maxEjectionTime = Objects.requireNonNull(duration, "maxEjectionTime");
+      this.maxEjectionTime = Objects.requireNonNull(duration, "maxEjectionTime must not be null");
       return this;
     }
 

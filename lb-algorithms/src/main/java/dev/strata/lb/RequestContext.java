@@ -47,7 +47,7 @@ public final class RequestContext {
    * @throws NullPointerException if the key is null
    */
   public static RequestContext ofHashKey(String hashKey) {
-    Objects.requireNonNull(hashKey, "hashKey");
+    Objects.requireNonNull(hashKey, "hashKey must not be null");
     return new RequestContext(hashKey, Hashing.hash(hashKey), false);
   }
 
@@ -63,7 +63,7 @@ public final class RequestContext {
    * @throws NullPointerException if the address is null
    */
   public static RequestContext ofClientAddress(String address) {
-    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(address, "address must not be null");
     return new RequestContext(address, hashBytes(IpAddressParser.parse(address)), true);
   }
 
@@ -74,7 +74,7 @@ public final class RequestContext {
    * @return a new context
    */
   public static RequestContext ofClientAddress(InetAddress address) {
-    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(address, "address must not be null");
     return ofClientAddress(address.getHostAddress());
   }
 

@@ -183,7 +183,7 @@ public final class Selectors {
    * @throws IllegalArgumentException naming a bad parameter
    */
   public static Selector peakEwma(Duration decay, Duration failurePenalty) {
-    Objects.requireNonNull(failurePenalty, "failurePenalty");
+    Objects.requireNonNull(failurePenalty, "failurePenalty must not be null");
     if (failurePenalty.isNegative()) {
       throw new IllegalArgumentException(
           "failurePenalty must not be negative but was " + failurePenalty);

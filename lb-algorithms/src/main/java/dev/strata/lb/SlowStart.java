@@ -122,7 +122,7 @@ public final class SlowStart {
      * @return this builder
      */
     public Builder window(Duration window) {
-      this.window = Objects.requireNonNull(window, "window");
+      this.window = Objects.requireNonNull(window, "window must not be null");
       return this;
     }
 

@@ -176,7 +176,8 @@ public final class KeyNamespace {
    * @return {@code <prefix>:s:p:<principal>}
    */
   public String principalIndexKey(String principal) {
-    return principalIndexKeyPrefix() + Objects.requireNonNull(principal, "principal");
+    return principalIndexKeyPrefix()
+        + Objects.requireNonNull(principal, "principal must not be null");
   }
 
   /**
@@ -195,7 +196,7 @@ public final class KeyNamespace {
    * @return {@code <prefix>:v:<id>}
    */
   public String versionKey(String id) {
-    return versionKeyPrefix() + Objects.requireNonNull(id, "id");
+    return versionKeyPrefix() + Objects.requireNonNull(id, "id must not be null");
   }
 
   /**

@@ -105,7 +105,8 @@ public final class SessionStoreSample {
 
       // Instance B: the next request of the visitor lands here and adds a lamp.
       Session onB = instanceB.find(id).orElseThrow();
-      Cart seenByB = (Cart) Objects.requireNonNull(onB.getAttribute("cart"), "cart");
+      Cart seenByB =
+          (Cart) Objects.requireNonNull(onB.getAttribute("cart"), "cart must not be null");
       List<String> more = new ArrayList<>(seenByB.items());
       more.add("lamp");
       onB.setAttribute("cart", new Cart(more)); // set again after a change: values are encoded
@@ -113,7 +114,8 @@ public final class SessionStoreSample {
 
       // Login on instance A: a new id (against session fixation), and the principal.
       Session loggedIn = instanceA.find(id).orElseThrow();
-      Cart afterUpdate = (Cart) Objects.requireNonNull(loggedIn.getAttribute("cart"), "cart");
+      Cart afterUpdate =
+          (Cart) Objects.requireNonNull(loggedIn.getAttribute("cart"), "cart must not be null");
       instanceA.changeSessionId(loggedIn);
       loggedIn.setPrincipal("alice");
       instanceA.save(loggedIn);

@@ -119,7 +119,7 @@ public final class JsonAttributeCodec implements AttributeCodec {
 
   @Override
   public byte[] encode(String attributeName, Object value) {
-    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(value, "value must not be null");
     if (value instanceof String s) {
       return withFormat(STRING, s.getBytes(StandardCharsets.UTF_8));
     }
@@ -364,7 +364,7 @@ public final class JsonAttributeCodec implements AttributeCodec {
      * @return this builder
      */
     public Builder mapper(ObjectMapper mapper) {
-      this.mapper = Objects.requireNonNull(mapper, "mapper");
+      this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
       return this;
     }
 
@@ -377,7 +377,8 @@ public final class JsonAttributeCodec implements AttributeCodec {
      * @return this builder
      */
     public Builder attributeType(String name, Class<?> type) {
-      typesByAttribute.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(type));
+      typesByAttribute.put(
+          Objects.requireNonNull(name, "name must not be null"), Objects.requireNonNull(type));
       return this;
     }
 
@@ -391,7 +392,8 @@ public final class JsonAttributeCodec implements AttributeCodec {
      * @return this builder
      */
     public Builder attributeType(String name, TypeReference<?> type) {
-      typesByAttribute.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(type));
+      typesByAttribute.put(
+          Objects.requireNonNull(name, "name must not be null"), Objects.requireNonNull(type));
       return this;
     }
 
@@ -404,7 +406,8 @@ public final class JsonAttributeCodec implements AttributeCodec {
      * @return this builder
      */
     public Builder attributeType(String name, JavaType type) {
-      typesByAttribute.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(type));
+      typesByAttribute.put(
+          Objects.requireNonNull(name, "name must not be null"), Objects.requireNonNull(type));
       return this;
     }
 
@@ -417,7 +420,9 @@ public final class JsonAttributeCodec implements AttributeCodec {
      * @return this builder
      */
     public Builder allowType(String tag, Class<?> type) {
-      typesByTag.put(Objects.requireNonNull(tag, "tag"), Objects.requireNonNull(type, "type"));
+      typesByTag.put(
+          Objects.requireNonNull(tag, "tag must not be null"),
+          Objects.requireNonNull(type, "type must not be null"));
       return this;
     }
 

@@ -134,7 +134,8 @@ public final class RedisSessionStore implements SessionStore {
    * @return a new builder
    */
   public static Builder builder(RedisClient client) {
-    return new Builder(RedisConnector.of(Objects.requireNonNull(client, "client")), true);
+    return new Builder(
+        RedisConnector.of(Objects.requireNonNull(client, "client must not be null")), true);
   }
 
   /**
@@ -145,7 +146,7 @@ public final class RedisSessionStore implements SessionStore {
    * @return a new builder
    */
   public static Builder builder(RedisConnector connector) {
-    return new Builder(Objects.requireNonNull(connector, "connector"), false);
+    return new Builder(Objects.requireNonNull(connector, "connector must not be null"), false);
   }
 
   /**
@@ -155,7 +156,8 @@ public final class RedisSessionStore implements SessionStore {
    * @return a new builder
    */
   public static Builder builder(RedisClusterClient client) {
-    return new Builder(RedisConnector.of(Objects.requireNonNull(client, "client")), true);
+    return new Builder(
+        RedisConnector.of(Objects.requireNonNull(client, "client must not be null")), true);
   }
 
   /**
@@ -169,7 +171,7 @@ public final class RedisSessionStore implements SessionStore {
    * @return a new builder
    */
   public static Builder builder(String uri) {
-    Objects.requireNonNull(uri, "uri");
+    Objects.requireNonNull(uri, "uri must not be null");
     return new Builder(timeout -> RedisSettings.builder(uri).commandTimeout(timeout).build());
   }
 
@@ -277,13 +279,13 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public List<String> findByPrincipal(String principal) {
-    Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(principal, "principal must not be null");
     return index.find(principal, clock.millis());
   }
 
   @Override
   public int invalidateByPrincipal(String principal) {
-    Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(principal, "principal must not be null");
     return index.invalidateAll(principal);
   }
 

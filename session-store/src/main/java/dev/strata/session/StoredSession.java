@@ -120,7 +120,7 @@ final class StoredSession implements Session {
 
   @Override
   public void setMaxInactiveInterval(Duration interval) {
-    Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(interval, "interval must not be null");
     if (interval.isZero() || interval.isNegative()) {
       throw new IllegalArgumentException(
           "maxInactiveInterval must be positive but was " + interval);
@@ -190,7 +190,7 @@ final class StoredSession implements Session {
 
   @Override
   public void setAttribute(String name, @Nullable Object value) {
-    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(name, "name must not be null");
     if (value == null) {
       removeAttribute(name);
       return;
@@ -229,7 +229,7 @@ final class StoredSession implements Session {
 
   @Override
   public void removeAttribute(String name) {
-    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(name, "name must not be null");
     byte[] previous = encoded.remove(name);
     if (previous != null) {
       totalBytes -= entrySize(name, previous);

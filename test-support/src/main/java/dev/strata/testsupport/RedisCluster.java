@@ -110,7 +110,7 @@ public final class RedisCluster implements AutoCloseable {
 
   /** Returns the cluster slot of {@code key} (CRC16 of the key or its {hash tag}, mod 16384). */
   public static int slotOf(String key) {
-    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(key, "key must not be null");
     return ClusterSlots.slotOf(key);
   }
 

@@ -156,7 +156,7 @@ public final class RedisServer implements AutoCloseable {
    * @throws IllegalArgumentException when the duration is not positive
    */
   public void pause(Duration duration) {
-    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(duration, "duration must not be null");
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("pause duration must be positive but was " + duration);
     }
@@ -263,8 +263,8 @@ public final class RedisServer implements AutoCloseable {
      * @throws IllegalArgumentException when the name is blank or either contains a line break
      */
     public Builder setting(String name, String value) {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(value, "value");
+      Objects.requireNonNull(name, "name must not be null");
+      Objects.requireNonNull(value, "value must not be null");
       if (name.isBlank() || name.contains("\n") || value.contains("\n")) {
         throw new IllegalArgumentException(
             "setting name must be a non-blank single line but was '" + name + "'");

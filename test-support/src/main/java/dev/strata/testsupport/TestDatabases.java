@@ -49,7 +49,7 @@ public final class TestDatabases {
    * @throws IllegalArgumentException when the name is not of that shape
    */
   public static DataSource h2(String name) {
-    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(name, "name must not be null");
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
           "H2 database name must be letters, digits and underscores starting with a letter (at"
@@ -72,7 +72,7 @@ public final class TestDatabases {
    * @throws IllegalArgumentException when the prefix is not of that shape
    */
   public static String uniqueName(String prefix) {
-    Objects.requireNonNull(prefix, "prefix");
+    Objects.requireNonNull(prefix, "prefix must not be null");
     if (!NAME.matcher(prefix).matches() || prefix.length() > 30) {
       throw new IllegalArgumentException(
           "prefix must be letters, digits and underscores starting with a letter (at most 30)"

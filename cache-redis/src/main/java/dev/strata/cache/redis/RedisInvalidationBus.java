@@ -83,7 +83,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
   /** The default largest message, in bytes. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 
-  private static final Logger log = LoggerFactory.getLogger(RedisInvalidationBus.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RedisInvalidationBus.class);
   private static final RedisCodec<String, byte[]> CODEC =
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
@@ -214,7 +214,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
     publishFailures.increment();
     connector.countIfRejected(error);
     if (failureLog.permit()) {
-      log.warn(
+      LOG.warn(
           "Could not publish an invalidation on {} ({} similar failures not logged): {}",
           channel,
           failureLog.takeSuppressed(),
@@ -271,7 +271,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
       channel.gaveUpWaiting = true;
     } catch (ExecutionException | TimeoutException e) {
       channel.gaveUpWaiting = true;
-      log.warn(
+      LOG.warn(
           "Subscription to {} not confirmed within {}; events may be missed until it is",
           name,
           subscribeTimeout,
@@ -291,7 +291,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
             .unsubscribe(name)
             .exceptionally(
                 error -> {
-                  log.debug("Could not unsubscribe from {}", name, error);
+                  LOG.debug("Could not unsubscribe from {}", name, error);
                   return null;
                 });
       }
@@ -402,7 +402,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
     } catch (IllegalArgumentException e) {
       droppedMalformed.increment();
       if (malformedLog.permit()) {
-        log.warn(
+        LOG.warn(
             "Dropped a malformed invalidation message on {}: {} ({} similar not logged)",
             channelName,
             e.getMessage(),
@@ -439,7 +439,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
       return;
     }
     gaps.increment();
-    log.info(
+    LOG.info(
         "Resubscribed to {}; telling subscribers that events may have been missed", channelName);
     for (Subscriber subscriber : channel.subscribers) {
       try {
@@ -452,7 +452,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
   private void logSubscriberFailure(String channelName, RuntimeException e) {
     if (failureLog.permit()) {
-      log.warn(
+      LOG.warn(
           "An invalidation subscriber of {} failed ({} similar failures not logged)",
           channelName,
           failureLog.takeSuppressed(),

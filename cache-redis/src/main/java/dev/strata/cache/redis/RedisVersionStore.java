@@ -67,7 +67,7 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
   /** The default command timeout. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
 
-  private static final Logger log = LoggerFactory.getLogger(RedisVersionStore.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RedisVersionStore.class);
 
   /** Marks an id whose version could not be read and was never known, until the next retry. */
   private static final long UNKNOWN = -1;
@@ -209,7 +209,7 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
       failures.increment();
       boolean knownBefore = current != null && current.version >= 0;
       if (failureLog.permit()) {
-        log.warn(
+        LOG.warn(
             "Could not read the version of '{}' from Redis; {} ({} similar failures not logged)",
             id,
             knownBefore

@@ -78,7 +78,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   /** The default time a value stays in L1. */
   public static final Duration DEFAULT_L1_TTL = Duration.ofSeconds(10);
 
-  private static final Logger log = LoggerFactory.getLogger(TieredCache.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TieredCache.class);
 
   final String name;
   final Cache<K, V> l1;
@@ -417,7 +417,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
           key = keyCodec.decode(encoded);
         } catch (RuntimeException e) {
           if (badKeyLog.permit()) {
-            log.warn(
+            LOG.warn(
                 "Cache {}: ignored an invalidation of a key the key codec cannot decode: {}"
                     + " ({} similar not logged)",
                 name,

@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActiveHealthChecker implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ActiveHealthChecker.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ActiveHealthChecker.class);
 
   /** Extra time beyond the timeout a probe gets to report before it is counted as failed. */
   private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -143,7 +143,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
         track(endpoint);
       }
     }
-    log.info(
+    LOG.info(
         "active health checking started: {} endpoint(s), probe {}, interval {}ms, rise {}, fall {}",
         targets.size(),
         probe,
@@ -160,7 +160,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
    * @return the state, or empty if the endpoint is not being checked
    */
   public Optional<EndpointHealth> health(String endpointId) {
-    Target t = targets.get(Objects.requireNonNull(endpointId, "endpointId"));
+    Target t = targets.get(Objects.requireNonNull(endpointId, "endpointId must not be null"));
     return t == null ? Optional.empty() : Optional.of(t.snapshot());
   }
 
@@ -192,7 +192,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
     for (String id : List.copyOf(targets.keySet())) {
       untrack(id);
     }
-    log.info("active health checking stopped");
+    LOG.info("active health checking stopped");
   }
 
   private void track(Endpoint endpoint) {
@@ -349,9 +349,9 @@ public final class ActiveHealthChecker implements AutoCloseable {
       // this monitor. Changes of one endpoint stay ordered because its probes never overlap.
       pool.setHealthy(ep.id(), change);
       if (change) {
-        log.info("endpoint {} is up after {} successful probe(s)", ep.id(), rise);
+        LOG.info("endpoint {} is up after {} successful probe(s)", ep.id(), rise);
       } else {
-        log.warn(
+        LOG.warn(
             "endpoint {} is down after {} failed probe(s): {}", ep.id(), fall, outcome.error());
       }
     }
@@ -369,7 +369,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
     private long seed = System.nanoTime();
 
     private Builder(EndpointPool pool) {
-      this.pool = Objects.requireNonNull(pool, "pool");
+      this.pool = Objects.requireNonNull(pool, "pool must not be null");
     }
 
     /**
@@ -379,7 +379,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
      * @return this builder
      */
     public Builder probe(EndpointProbe probe) {
-      this.probe = Objects.requireNonNull(probe, "probe");
+      this.probe = Objects.requireNonNull(probe, "probe must not be null");
       return this;
     }
 
@@ -390,7 +390,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
      * @return this builder
      */
     public Builder interval(Duration interval) {
-      this.interval = Objects.requireNonNull(interval, "interval");
+      this.interval = Objects.requireNonNull(interval, "interval must not be null");
       return this;
     }
 
@@ -413,7 +413,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
       return this;
     }
 

@@ -40,7 +40,7 @@ public final class DataSourceHealthCheck implements HealthCheck {
    * @throws IllegalArgumentException if the timeout is not positive, naming the value
    */
   public static DataSourceHealthCheck of(DataSource dataSource, Duration validationTimeout) {
-    Objects.requireNonNull(dataSource, "dataSource");
+    Objects.requireNonNull(dataSource, "dataSource must not be null");
     Durations.requirePositive("validationTimeout", validationTimeout);
     return new DataSourceHealthCheck(dataSource, validationTimeout);
   }

@@ -35,7 +35,7 @@ public final class DiskSpaceHealthCheck implements HealthCheck {
    * @throws IllegalArgumentException if the threshold is negative, naming the value
    */
   public static DiskSpaceHealthCheck of(Path path, long thresholdBytes) {
-    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(path, "path must not be null");
     if (thresholdBytes < 0) {
       throw new IllegalArgumentException(
           "thresholdBytes must not be negative but was " + thresholdBytes);

@@ -41,7 +41,7 @@ public final class HikariHealthCheck implements HealthCheck {
    * @throws IllegalArgumentException if the timeout is not positive, naming the value
    */
   public static HikariHealthCheck of(HikariDataSource dataSource, Duration validationTimeout) {
-    Objects.requireNonNull(dataSource, "dataSource");
+    Objects.requireNonNull(dataSource, "dataSource must not be null");
     Durations.requirePositive("validationTimeout", validationTimeout);
     return new HikariHealthCheck(dataSource, validationTimeout);
   }

@@ -110,7 +110,7 @@ public final class HttpHealthCheck implements HealthCheck {
     private @Nullable HttpClient client;
 
     private Builder(URI uri) {
-      this.uri = Objects.requireNonNull(uri, "uri");
+      this.uri = Objects.requireNonNull(uri, "uri must not be null");
     }
 
     /**
@@ -133,7 +133,7 @@ public final class HttpHealthCheck implements HealthCheck {
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
       return this;
     }
 
@@ -144,7 +144,7 @@ public final class HttpHealthCheck implements HealthCheck {
      * @return this builder
      */
     public Builder httpClient(HttpClient client) {
-      this.client = Objects.requireNonNull(client, "client");
+      this.client = Objects.requireNonNull(client, "client must not be null");
       return this;
     }
 

@@ -70,7 +70,7 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
    * @throws IllegalArgumentException if the timeout is not positive, naming the value
    */
   public static RedisHealthCheck of(StatefulRedisConnection<?, ?> connection, Duration timeout) {
-    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(connection, "connection must not be null");
     Durations.requirePositive("timeout", timeout);
     return new RedisHealthCheck(null, false, connection, timeout, "connection");
   }
@@ -85,7 +85,7 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
    * @throws IllegalArgumentException if the timeout is not positive, naming the value
    */
   public static RedisHealthCheck of(RedisClient client, Duration timeout) {
-    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(client, "client must not be null");
     Durations.requirePositive("timeout", timeout);
     return new RedisHealthCheck(RedisConnector.of(client), true, null, timeout, "client");
   }
@@ -100,7 +100,7 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
    * @throws IllegalArgumentException if the timeout is not positive, naming the value
    */
   public static RedisHealthCheck of(RedisConnector connector, Duration timeout) {
-    Objects.requireNonNull(connector, "connector");
+    Objects.requireNonNull(connector, "connector must not be null");
     Durations.requirePositive("timeout", timeout);
     return new RedisHealthCheck(connector, false, null, timeout, connector.toString());
   }
@@ -116,7 +116,7 @@ public final class RedisHealthCheck implements HealthCheck, AutoCloseable {
    *     or the timeout not positive
    */
   public static RedisHealthCheck of(String uri, Duration timeout) {
-    Objects.requireNonNull(uri, "uri");
+    Objects.requireNonNull(uri, "uri must not be null");
     Durations.requirePositive("timeout", timeout);
     RedisSettings settings =
         RedisSettings.builder(uri).connectTimeout(timeout).commandTimeout(timeout).build();

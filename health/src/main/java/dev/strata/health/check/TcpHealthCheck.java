@@ -43,7 +43,7 @@ public final class TcpHealthCheck implements HealthCheck {
    * @throws IllegalArgumentException naming the field and value when one is invalid
    */
   public static TcpHealthCheck of(String host, int port, Duration connectTimeout) {
-    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(host, "host must not be null");
     if (host.isBlank()) {
       throw new IllegalArgumentException("host must not be blank but was '" + host + "'");
     }

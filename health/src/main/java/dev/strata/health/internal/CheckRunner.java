@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CheckRunner {
 
-  private static final Logger log = LoggerFactory.getLogger(CheckRunner.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CheckRunner.class);
 
   private final String name;
   private final HealthCheck check;
@@ -256,9 +256,9 @@ public final class CheckRunner {
       return;
     }
     if (o.status() == HealthStatus.UP) {
-      log.info("health check '{}' is UP (was {})", name, before == null ? "unknown" : before);
+      LOG.info("health check '{}' is UP (was {})", name, before == null ? "unknown" : before);
     } else {
-      log.warn(
+      LOG.warn(
           "health check '{}' is {} (was {}): {}",
           name,
           o.status(),

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthHttpHandler {
 
-  private static final Logger log = LoggerFactory.getLogger(HealthHttpHandler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(HealthHttpHandler.class);
 
   private static final String JSON = "application/json; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
@@ -69,7 +69,7 @@ public final class HealthHttpHandler {
     try {
       route(request, reply);
     } catch (RuntimeException e) {
-      log.warn("health request {} failed", request.rawPath(), e);
+      LOG.warn("health request {} failed", request.rawPath(), e);
       reply.accept(HttpResponseBytes.error(503, "health check failed", null, false));
     }
   }
@@ -126,7 +126,7 @@ public final class HealthHttpHandler {
       boolean details,
       boolean head) {
     if (failure != null || report == null) {
-      log.warn("health check failed unexpectedly", failure);
+      LOG.warn("health check failed unexpectedly", failure);
       return HttpResponseBytes.error(503, "health check failed", null, head);
     }
     String body = text ? report.toText(details) : report.toJson(details);

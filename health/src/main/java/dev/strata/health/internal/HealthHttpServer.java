@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthHttpServer implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(HealthHttpServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(HealthHttpServer.class);
   private static final long TICK_MILLIS = 50;
   private static final int BACKLOG = 1024;
   // a connection younger than this is not closed to make room: a legitimate client in a burst
@@ -193,7 +193,7 @@ public final class HealthHttpServer implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       if (!closed.get()) {
-        log.error("health endpoint stopped serving", e);
+        LOG.error("health endpoint stopped serving", e);
       }
     } finally {
       for (Connection c : new ArrayList<>(connections)) {
@@ -203,7 +203,7 @@ public final class HealthHttpServer implements AutoCloseable {
       try {
         selector.close();
       } catch (IOException e) {
-        log.debug("could not close selector", e);
+        LOG.debug("could not close selector", e);
       }
     }
   }
@@ -258,7 +258,7 @@ public final class HealthHttpServer implements AutoCloseable {
     long now = System.nanoTime();
     for (Connection c : connections) {
       if (evictable(c, now)) {
-        log.debug("closing the oldest unfinished health request to make room");
+        LOG.debug("closing the oldest unfinished health request to make room");
         close(c);
         return true;
       }
@@ -368,7 +368,7 @@ public final class HealthHttpServer implements AutoCloseable {
         return;
       }
     } catch (IOException | CancelledKeyException e) {
-      log.debug("could not write a health response", e);
+      LOG.debug("could not write a health response", e);
     }
     close(c);
   }
@@ -388,7 +388,7 @@ public final class HealthHttpServer implements AutoCloseable {
     }
     if (late != null) {
       for (Connection c : late) {
-        log.debug("closing a health connection that missed its deadline");
+        LOG.debug("closing a health connection that missed its deadline");
         close(c);
       }
     }

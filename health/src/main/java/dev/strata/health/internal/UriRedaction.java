@@ -40,7 +40,7 @@ public final class UriRedaction {
    * @return the redacted form, never null
    */
   public static String redact(URI uri) {
-    Objects.requireNonNull(uri, "uri");
+    Objects.requireNonNull(uri, "uri must not be null");
     if (uri.isOpaque()) {
       // mailto:..., urn:...: no structure to keep apart from the scheme
       return uri.getScheme() + ":" + MASK;
@@ -81,7 +81,7 @@ public final class UriRedaction {
    * @return the redacted text, never null
    */
   public static String redactIn(String text) {
-    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(text, "text must not be null");
     if (text.indexOf("://") < 0) {
       return text;
     }

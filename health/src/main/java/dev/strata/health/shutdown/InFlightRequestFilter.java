@@ -29,7 +29,7 @@ public final class InFlightRequestFilter implements Filter {
    * @param inFlight the counter, not null
    */
   public InFlightRequestFilter(InFlightRequests inFlight) {
-    this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
+    this.inFlight = Objects.requireNonNull(inFlight, "inFlight must not be null");
   }
 
   @Override

@@ -71,7 +71,7 @@ public final class InFlightRequests {
    * @throws InterruptedException if interrupted while waiting
    */
   public boolean awaitZero(Duration timeout) throws InterruptedException {
-    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(timeout, "timeout must not be null");
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     synchronized (zero) {
       waiters++;

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShutdownCoordinator implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ShutdownCoordinator.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ShutdownCoordinator.class);
 
   /** The name of the readiness check this coordinator registers. */
   public static final String CHECK_NAME = "shutdown";
@@ -144,7 +144,7 @@ public final class ShutdownCoordinator implements AutoCloseable {
     InterruptedException interrupted = null;
     try {
       phase = ShutdownPhase.DRAINING;
-      log.info("shutting down: readiness is DOWN; draining for {} ms", drainPeriod.toMillis());
+      LOG.info("shutting down: readiness is DOWN; draining for {} ms", drainPeriod.toMillis());
       TimeUnit.NANOSECONDS.sleep(drainPeriod.toNanos());
       phase = ShutdownPhase.AWAITING_IN_FLIGHT;
       drained = awaitInFlight();
@@ -155,7 +155,7 @@ public final class ShutdownCoordinator implements AutoCloseable {
       runStopActions();
       phase = ShutdownPhase.STOPPED;
       finished.countDown();
-      log.info("shutdown complete");
+      LOG.info("shutdown complete");
     }
     if (interrupted != null) {
       throw interrupted;
@@ -167,7 +167,7 @@ public final class ShutdownCoordinator implements AutoCloseable {
     long deadline = System.nanoTime() + inFlightTimeout.toNanos();
     for (InFlightRequests counter : inFlight) {
       if (!counter.awaitZero(Duration.ofNanos(deadline - System.nanoTime()))) {
-        log.warn(
+        LOG.warn(
             "in-flight timeout of {} ms passed with {} request(s) still in flight; stopping anyway",
             inFlightTimeout.toMillis(),
             inFlightCount());
@@ -193,12 +193,12 @@ public final class ShutdownCoordinator implements AutoCloseable {
     for (Map.Entry<String, StopAction> action : stopActions) {
       try {
         action.getValue().stop();
-        log.debug("stopped {}", action.getKey());
+        LOG.debug("stopped {}", action.getKey());
       } catch (Exception e) {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        log.warn("stop action '{}' failed", action.getKey(), e);
+        LOG.warn("stop action '{}' failed", action.getKey(), e);
       }
     }
   }
@@ -246,7 +246,7 @@ public final class ShutdownCoordinator implements AutoCloseable {
     private boolean shutdownHook;
 
     private Builder(HealthRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
+      this.registry = Objects.requireNonNull(registry, "registry must not be null");
     }
 
     /**
@@ -258,7 +258,7 @@ public final class ShutdownCoordinator implements AutoCloseable {
      * @return this builder
      */
     public Builder drainPeriod(Duration drainPeriod) {
-      this.drainPeriod = Objects.requireNonNull(drainPeriod, "drainPeriod");
+      this.drainPeriod = Objects.requireNonNull(drainPeriod, "drainPeriod must not be null");
       return this;
     }
 
@@ -269,7 +269,8 @@ public final class ShutdownCoordinator implements AutoCloseable {
      * @return this builder
      */
     public Builder inFlightTimeout(Duration inFlightTimeout) {
-      this.inFlightTimeout = Objects.requireNonNull(inFlightTimeout, "inFlightTimeout");
+      this.inFlightTimeout =
+          Objects.requireNonNull(inFlightTimeout, "inFlightTimeout must not be null");
       return this;
     }
 
@@ -280,7 +281,7 @@ public final class ShutdownCoordinator implements AutoCloseable {
      * @return this builder
      */
     public Builder inFlight(InFlightRequests requests) {
-      this.inFlight.add(Objects.requireNonNull(requests, "requests"));
+      this.inFlight.add(Objects.requireNonNull(requests, "requests must not be null"));
       return this;
     }
 
@@ -294,7 +295,8 @@ public final class ShutdownCoordinator implements AutoCloseable {
     public Builder stopAction(String name, StopAction action) {
       this.stopActions.add(
           Map.entry(
-              Objects.requireNonNull(name, "name"), Objects.requireNonNull(action, "action")));
+              Objects.requireNonNull(name, "name must not be null"),
+              Objects.requireNonNull(action, "action must not be null")));
       return this;
     }
 

@@ -132,7 +132,7 @@ public final class Scenario {
    * @return a new builder
    */
   public static Builder builder(String name) {
-    return new Builder(Objects.requireNonNull(name, "name"));
+    return new Builder(Objects.requireNonNull(name, "name must not be null"));
   }
 
   /** Returns a copy of this scenario with another duration. */
@@ -226,13 +226,13 @@ public final class Scenario {
 
     /** Sets the description. */
     public Builder description(String text) {
-      this.description = Objects.requireNonNull(text, "description");
+      this.description = Objects.requireNonNull(text, "description must not be null");
       return this;
     }
 
     /** Adds a server. */
     public Builder server(ServerSpec server) {
-      servers.add(Objects.requireNonNull(server, "server"));
+      servers.add(Objects.requireNonNull(server, "server must not be null"));
       return this;
     }
 
@@ -244,13 +244,13 @@ public final class Scenario {
 
     /** Sets the simulated duration (positive). */
     public Builder duration(Duration value) {
-      this.duration = Objects.requireNonNull(value, "duration");
+      this.duration = Objects.requireNonNull(value, "duration must not be null");
       return this;
     }
 
     /** Sets the client timeout (positive). */
     public Builder clientTimeout(Duration value) {
-      this.clientTimeout = Objects.requireNonNull(value, "clientTimeout");
+      this.clientTimeout = Objects.requireNonNull(value, "clientTimeout must not be null");
       return this;
     }
 
@@ -262,7 +262,7 @@ public final class Scenario {
 
     /** Sets outlier ejection for the load balancer. */
     public Builder outlierEjection(OutlierEjection value) {
-      this.outlierEjection = Objects.requireNonNull(value, "outlierEjection");
+      this.outlierEjection = Objects.requireNonNull(value, "outlierEjection must not be null");
       return this;
     }
 

@@ -72,8 +72,8 @@ public final class Simulation {
    */
   public static SimulationResult run(Scenario scenario, Selector selector) {
     return new Simulation(
-            Objects.requireNonNull(scenario, "scenario"),
-            Objects.requireNonNull(selector, "selector"))
+            Objects.requireNonNull(scenario, "scenario must not be null"),
+            Objects.requireNonNull(selector, "selector must not be null"))
         .execute();
   }
 

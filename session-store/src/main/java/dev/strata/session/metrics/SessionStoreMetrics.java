@@ -45,8 +45,9 @@ public final class SessionStoreMetrics implements MeterBinder {
    * @param extraTags further tags for every meter
    */
   public SessionStoreMetrics(SessionStore store, String name, Tag... extraTags) {
-    this.store = Objects.requireNonNull(store, "store");
-    this.tags = Tags.of("store", Objects.requireNonNull(name, "name")).and(extraTags);
+    this.store = Objects.requireNonNull(store, "store must not be null");
+    this.tags =
+        Tags.of("store", Objects.requireNonNull(name, "name must not be null")).and(extraTags);
   }
 
   @Override

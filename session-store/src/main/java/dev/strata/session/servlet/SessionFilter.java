@@ -79,7 +79,7 @@ public final class SessionFilter implements Filter {
    * @return a new builder with the defaults described on its methods
    */
   public static Builder builder(SessionStore store) {
-    return new Builder(Objects.requireNonNull(store, "store"));
+    return new Builder(Objects.requireNonNull(store, "store must not be null"));
   }
 
   /**
@@ -347,7 +347,7 @@ public final class SessionFilter implements Filter {
      * @throws IllegalArgumentException naming the first bad option and its value
      */
     public SessionFilter build() {
-      return new SessionFilter(Objects.requireNonNull(store, "store"), validate());
+      return new SessionFilter(Objects.requireNonNull(store, "store must not be null"), validate());
     }
 
     SessionCookieSettings validate() {

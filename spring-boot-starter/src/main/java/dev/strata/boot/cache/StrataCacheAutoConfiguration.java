@@ -48,7 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(StrataCacheProperties.class)
 public class StrataCacheAutoConfiguration {
 
-  private static final Logger log = LoggerFactory.getLogger(StrataCacheAutoConfiguration.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StrataCacheAutoConfiguration.class);
 
   /** Creates the configuration; Spring calls it. */
   public StrataCacheAutoConfiguration() {}
@@ -91,7 +91,7 @@ public class StrataCacheAutoConfiguration {
     }
     if (!ClassUtils.isPresent(
         "org.springframework.cache.transaction.TransactionAwareCacheDecorator", loader)) {
-      log.warn(
+      LOG.warn(
           "spring-tx is present but spring-context-support is not: cache puts and evictions are"
               + " not deferred to transaction commit (strata.cache.transaction-aware has no"
               + " effect); add org.springframework:spring-context-support");

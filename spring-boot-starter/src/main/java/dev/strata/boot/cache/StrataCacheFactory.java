@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /** Builds the Strata cache of one name from its {@link CacheSettings}. Thread-safe. */
 final class StrataCacheFactory {
 
-  private static final Logger log = LoggerFactory.getLogger(StrataCacheFactory.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StrataCacheFactory.class);
 
   private final StrataCacheProperties properties;
   private final @Nullable RedisParts redis;
@@ -111,7 +111,7 @@ final class StrataCacheFactory {
       try {
         closeable.close();
       } catch (Exception e) {
-        log.warn("Closing {} failed: {}", closeable, e.toString());
+        LOG.warn("Closing {} failed: {}", closeable, e.toString());
       }
     }
     closeables.clear();

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LettuceVersionCheck {
 
-  private static final Logger log = LoggerFactory.getLogger(LettuceVersionCheck.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LettuceVersionCheck.class);
 
   private final @Nullable String version;
 
@@ -81,6 +81,6 @@ public final class LettuceVersionCheck {
     if (fail) {
       throw new IllegalStateException(message);
     }
-    log.warn(message);
+    LOG.warn(message);
   }
 }

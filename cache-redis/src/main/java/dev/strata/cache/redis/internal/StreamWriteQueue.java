@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
 
-  private static final Logger log = LoggerFactory.getLogger(StreamWriteQueue.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StreamWriteQueue.class);
   private static final String GROUP = "flushers";
 
   private final RedisClusterAsyncCommands<String, String> redis;
@@ -185,7 +185,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
     }
     int bar = pending.indexOf('|');
     if (bar <= 0 || bar + 1 >= pending.length()) {
-      log.warn("write-behind queue '{}': ignoring a malformed pending write of a key", name);
+      LOG.warn("write-behind queue '{}': ignoring a malformed pending write of a key", name);
       return null;
     }
     long sequence = parseSequence(pending.substring(0, bar));
@@ -298,7 +298,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
         }
       } catch (RuntimeException e) {
         deadLetters.incrementAndGet();
-        log.error(
+        LOG.error(
             "write-behind queue '{}': dropping undecodable entry {} of partition {} to its"
                 + " dead-letter stream: {}",
             name,
@@ -372,7 +372,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
     if (lease.equals(partition.leaseValue)) {
       partition.leaseValue = null;
       lostLeases.incrementAndGet();
-      log.warn(
+      LOG.warn(
           "write-behind queue '{}': partition {} is owned by another node now",
           name,
           partition.number);
@@ -448,7 +448,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
         try {
           commands.script(WriteQueueScripts.RELEASE, new String[] {partition.lease}, lease);
         } catch (RuntimeException e) {
-          log.warn(
+          LOG.warn(
               "write-behind queue '{}': could not release partition {}", name, partition.number);
         }
       }
@@ -537,7 +537,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
           if ((Long) reply.get(1) == 1) {
             ownerChanges.incrementAndGet();
             claimed.addAndGet((Long) reply.get(2));
-            log.info(
+            LOG.info(
                 "write-behind queue '{}': node {} owns partition {} (token {}, {} entries claimed)",
                 name,
                 nodeId,
@@ -551,7 +551,7 @@ public final class StreamWriteQueue<K, V> implements RedisWriteQueue<K, V> {
         }
         refreshLag(partition);
       } catch (RuntimeException e) {
-        log.debug("write-behind queue '{}': lease renewal failed: {}", name, e.toString());
+        LOG.debug("write-behind queue '{}': lease renewal failed: {}", name, e.toString());
       }
     }
   }

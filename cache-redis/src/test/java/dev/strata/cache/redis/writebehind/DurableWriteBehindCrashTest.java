@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
 @Timeout(value = 15, unit = TimeUnit.MINUTES) // up to 20 rounds of child JVMs on a busy machine
 class DurableWriteBehindCrashTest {
 
-  private static final Logger log = LoggerFactory.getLogger(DurableWriteBehindCrashTest.class);
+  private static final Logger LOG = LoggerFactory.getLogger(DurableWriteBehindCrashTest.class);
   private static final int KEYS = 200;
   private static RedisServer redis;
   private static String jdbcUrl;
@@ -165,7 +165,7 @@ class DurableWriteBehindCrashTest {
                     try {
                       String line;
                       while ((line = out.readLine()) != null && !line.equals("READY")) {
-                        log.debug("child: {}", line);
+                        LOG.debug("child: {}", line);
                       }
                       return line;
                     } catch (IOException e) {
@@ -245,7 +245,7 @@ class DurableWriteBehindCrashTest {
   private static List<String> check(List<Path> records) throws Exception {
     AckRecord acks = AckRecord.read(records);
     List<String> wrong = acks.mismatches(rows());
-    log.info("{} acknowledged writes checked, {} wrong", acks.acknowledged(), wrong.size());
+    LOG.info("{} acknowledged writes checked, {} wrong", acks.acknowledged(), wrong.size());
     assertThat(acks.acknowledged()).as("the child acknowledged writes before it died").isPositive();
     return wrong;
   }
@@ -315,7 +315,7 @@ class DurableWriteBehindCrashTest {
         assertThat(check(List.of(child.record))).as("durable queue").isEmpty();
       } else {
         List<String> wrong = check(List.of(child.record));
-        log.info(
+        LOG.info(
             "in-memory queue after a kill: {} keys lost their last acknowledged write",
             wrong.size());
         assertThat(wrong)

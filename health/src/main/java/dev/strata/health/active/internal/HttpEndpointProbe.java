@@ -39,7 +39,7 @@ public final class HttpEndpointProbe implements EndpointProbe {
    * @throws IllegalArgumentException naming the field and value when one is invalid
    */
   public HttpEndpointProbe(String path, int minStatus, int maxStatus) {
-    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(path, "path must not be null");
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/' but was '" + path + "'");
     }
