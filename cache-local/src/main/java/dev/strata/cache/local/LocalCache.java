@@ -88,6 +88,7 @@ public interface LocalCache<K, V> extends Cache<K, V> {
     private boolean recordStats = true;
     private Executor executor = ForkJoinPool.commonPool();
     private @Nullable Ticker ticker;
+    private @Nullable Duration loadTimeout;
 
     private Builder() {}
 
@@ -213,6 +214,24 @@ public interface LocalCache<K, V> extends Cache<K, V> {
     }
 
     /**
+     * Bounds how long callers wait for a load in flight. A load that has not completed within
+     * {@code loadTimeout} of its start (a hung asynchronous loader, a database that never answers)
+     * is failed for every caller waiting for it, with a {@link dev.strata.cache.CacheLoadException}
+     * whose cause is a {@link java.util.concurrent.TimeoutException}, and forgotten, so the next
+     * lookup of the key starts a new load. The thread running a late blocking load is not
+     * interrupted and gets its own value when the loader returns; that value is still cached unless
+     * the key was written or invalidated meanwhile.
+     *
+     * @param loadTimeout a positive duration, or {@code null} for no limit (the default: callers
+     *     wait as long as the load runs)
+     * @return this builder
+     */
+    public Builder<K, V> loadTimeout(@Nullable Duration loadTimeout) {
+      this.loadTimeout = loadTimeout;
+      return this;
+    }
+
+    /**
      * Validates the settings and builds a new, empty cache.
      *
      * @return the cache
@@ -248,6 +267,9 @@ public interface LocalCache<K, V> extends Cache<K, V> {
         throw new IllegalArgumentException(
             "refreshAfterWrite must be positive but was " + refreshAfterWrite);
       }
+      if (loadTimeout != null && (loadTimeout.isZero() || loadTimeout.isNegative())) {
+        throw new IllegalArgumentException("loadTimeout must be positive but was " + loadTimeout);
+      }
       return new CaffeineLocalCache<>(
           new LocalCacheSettings<>(
               name,
@@ -260,7 +282,8 @@ public interface LocalCache<K, V> extends Cache<K, V> {
               refreshLoader,
               recordStats,
               executor,
-              ticker));
+              ticker,
+              loadTimeout));
     }
   }
 }
