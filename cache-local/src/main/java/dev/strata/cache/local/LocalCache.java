@@ -24,6 +24,18 @@ import org.jspecify.annotations.Nullable;
  * for it. {@link #getAll(Iterable, CacheLoader)} passes only the keys that are neither cached nor
  * being loaded to one {@link CacheLoader#loadAll(java.util.Set)} call.
  *
+ * <p><b>Loads and writes of one key.</b> A {@code put}, {@code putAll} or {@code invalidate*} made
+ * while a load of the key is in flight wins: the loaded value is not cached afterwards, and the
+ * load is detached, so a lookup after the write starts a new load instead of joining the old one
+ * (read-your-writes); callers that had already joined the old load get its value. The guard is a
+ * per-key striped stamp: a write to one key does not discard a concurrent load of another. A loader
+ * that asks this cache for its own key from the thread loading it fails at once with an {@link
+ * IllegalStateException} ("recursive load") instead of waiting for itself; loading other keys from
+ * a loader works. A caller waiting for another thread's load stops when interrupted, with a {@link
+ * dev.strata.cache.CacheLoadException} caused by the {@link InterruptedException} and its interrupt
+ * flag left set; the load goes on for the others. {@link Builder#loadTimeout(Duration)} bounds how
+ * long callers wait for a load.
+ *
  * <p>A hit costs a Caffeine lookup plus a statistics increment: no allocation, no lock.
  *
  * <p>Build one with {@link #builder()}:
