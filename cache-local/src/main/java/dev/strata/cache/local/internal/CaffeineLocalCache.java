@@ -42,10 +42,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Loads do not run inside Caffeine's per-key computation (which would hold a lock of the map
  * while a database answers). They are single-flight through one {@link SingleFlight} shared by the
- * blocking and the asynchronous view: whoever misses first leads the load, fills the cache with
- * {@code putIfAbsent} (so a value {@code put} meanwhile wins over the older loaded one), and
- * completes the future that the others wait for. {@link InvalidationStamps} keep a load that raced
- * with an invalidation from leaving its value behind.
+ * blocking and the asynchronous view (see {@link LocalAsyncView}): whoever misses first leads the
+ * load, fills the cache if the key is still absent, and completes the future that the others wait
+ * for. Every write and invalidation first moves the key's stamp in {@link InvalidationStamps}, then
+ * changes the entry, then detaches the load in flight, so a later lookup starts a new load; a fill
+ * checks the stamp it took before loading again under the entry's lock ({@link #fill}), so the
+ * value of a load that raced with a write is never cached.
  *
  * @param <K> the key type
  * @param <V> the value type
