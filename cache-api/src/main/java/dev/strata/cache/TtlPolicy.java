@@ -13,6 +13,12 @@ import org.jspecify.annotations.Nullable;
  * lives a uniformly random time in {@code [t × (1 − j), t]}, so the configured TTL stays an upper
  * bound on staleness. Jitter applies to the default TTL, to per-entry TTLs and to the negative TTL.
  *
+ * <p>TTLs are clamped to {@link #MAX_TTL} (2<sup>63</sup>&minus;1 nanoseconds, about 292 years),
+ * the longest a cache can count: {@link Builder#build()} stores a longer default or negative TTL as
+ * {@code MAX_TTL}, and {@link #applyJitter(Duration)} treats a longer per-entry TTL as {@code
+ * MAX_TTL}, so no TTL, with or without jitter, overflows when it is written. For entries that
+ * should never expire, leave the default TTL unset ({@link #eternal()}).
+ *
  * <p>Instances are immutable and thread-safe. Build one with {@link #builder()}:
  *
  * <pre>{@code
@@ -24,6 +30,12 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class TtlPolicy {
+
+  /**
+   * The longest TTL a cache keeps: 2<sup>63</sup>&minus;1 nanoseconds, about 292 years. Longer TTLs
+   * are clamped to it.
+   */
+  public static final Duration MAX_TTL = Duration.ofNanos(Long.MAX_VALUE);
 
   private static final TtlPolicy ETERNAL = new TtlPolicy(null, 0.0, Duration.ZERO);
 
@@ -125,23 +137,29 @@ public final class TtlPolicy {
   /**
    * Applies this policy's jitter to an explicit TTL.
    *
-   * @param ttl a positive TTL
-   * @return a TTL in {@code [ttl × (1 − jitter), ttl]}, never shorter than one millisecond
+   * @param ttl a positive TTL; one over {@link #MAX_TTL} counts as {@code MAX_TTL}
+   * @return a TTL in {@code [ttl × (1 − jitter), ttl]} (with {@code ttl} clamped to {@link
+   *     #MAX_TTL}), never shorter than one millisecond
    * @throws NullPointerException if {@code ttl} is null
    * @throws IllegalArgumentException if {@code ttl} is zero or negative
    */
   public Duration applyJitter(Duration ttl) {
     requirePositive(ttl, "ttl");
+    Duration clamped = clamp(ttl);
     if (jitter == 0.0) {
-      return ttl;
+      return clamped;
     }
-    long nanos = ttl.toNanos();
+    long nanos = clamped.toNanos();
     long spread = (long) (nanos * jitter);
     if (spread <= 0) {
-      return ttl;
+      return clamped;
     }
     long shortened = nanos - ThreadLocalRandom.current().nextLong(spread + 1);
     return Duration.ofNanos(Math.max(shortened, 1_000_000L));
+  }
+
+  private static Duration clamp(Duration ttl) {
+    return ttl.compareTo(MAX_TTL) > 0 ? MAX_TTL : ttl;
   }
 
   static Duration requirePositive(@Nullable Duration ttl, String name) {
@@ -187,7 +205,8 @@ public final class TtlPolicy {
     /**
      * Sets the TTL of entries written without an explicit one.
      *
-     * @param defaultTtl a positive duration, or {@code null} for "never expire"
+     * @param defaultTtl a positive duration, or {@code null} for "never expire"; one over {@link
+     *     #MAX_TTL} is clamped to it
      * @return this builder
      */
     public Builder defaultTtl(@Nullable Duration defaultTtl) {
@@ -209,7 +228,8 @@ public final class TtlPolicy {
     /**
      * Enables negative caching: a loader's "not found" is remembered for this long.
      *
-     * @param negativeTtl a positive duration, or {@link Duration#ZERO} to turn it off
+     * @param negativeTtl a positive duration, or {@link Duration#ZERO} to turn it off; one over
+     *     {@link #MAX_TTL} is clamped to it
      * @return this builder
      */
     public Builder negativeTtl(Duration negativeTtl) {
@@ -218,7 +238,8 @@ public final class TtlPolicy {
     }
 
     /**
-     * Validates the settings and builds the policy.
+     * Validates the settings and builds the policy. A default or negative TTL over {@link #MAX_TTL}
+     * is clamped to {@code MAX_TTL}.
      *
      * @return the policy
      * @throws IllegalArgumentException naming the field and value that is out of range
@@ -236,7 +257,8 @@ public final class TtlPolicy {
         throw new IllegalArgumentException(
             "negativeTtl must be zero (off) or positive but was " + negativeTtl);
       }
-      return new TtlPolicy(defaultTtl, jitter, negativeTtl);
+      return new TtlPolicy(
+          defaultTtl == null ? null : clamp(defaultTtl), jitter, clamp(negativeTtl));
     }
   }
 }

@@ -60,4 +60,29 @@ class TtlPolicyTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ttl must be positive but was PT0S");
   }
+
+  @Test
+  void ttlsBeyondTheLongestExpressibleAreClampedNotOverflowed() {
+    Duration longest = Duration.ofNanos(Long.MAX_VALUE);
+    Duration thousandYears = Duration.ofDays(365L * 1000);
+    TtlPolicy policy =
+        TtlPolicy.builder()
+            .defaultTtl(thousandYears)
+            .jitter(0.1)
+            .negativeTtl(thousandYears)
+            .build();
+
+    assertThat(policy.defaultTtl()).isEqualTo(longest);
+    assertThat(policy.negativeTtl()).isEqualTo(longest);
+    for (int i = 0; i < 100; i++) {
+      assertThat(policy.nextDefaultTtl())
+          .isBetween(Duration.ofNanos(Long.MAX_VALUE / 10 * 9), longest);
+      assertThat(policy.nextNegativeTtl())
+          .isBetween(Duration.ofNanos(Long.MAX_VALUE / 10 * 9), longest);
+      assertThat(policy.applyJitter(Duration.ofSeconds(Long.MAX_VALUE)))
+          .isLessThanOrEqualTo(longest);
+    }
+    assertThat(TtlPolicy.eternal().applyJitter(Duration.ofSeconds(Long.MAX_VALUE)))
+        .isEqualTo(longest);
+  }
 }

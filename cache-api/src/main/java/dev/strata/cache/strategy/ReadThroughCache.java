@@ -3,6 +3,7 @@ package dev.strata.cache.strategy;
 import dev.strata.cache.Cache;
 import dev.strata.cache.CacheLoader;
 import dev.strata.cache.spi.ForwardingCache;
+import dev.strata.cache.spi.InvalidationStamps;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * fails is logged and leaves the old value in place (it expires by its TTL as usual); a reload that
  * finds nothing removes the entry. An entry's age is counted from when this decorator loaded or put
  * it, or first saw it (for entries written by other processes into a shared cache).
+ *
+ * <p>A reload never puts back a value older than a write: it takes a per-key stamp ({@link
+ * InvalidationStamps}) when it is scheduled and stores its value only if no {@code put}, {@code
+ * putAll} or {@code invalidate*} of the key went through this cache since; if one lands while the
+ * reload is storing, the reload removes the key again (a miss, never a stale value). Writes made to
+ * the decorated cache directly, or by other processes, are not seen: route them through this
+ * decorator (or invalidate through it) for the guarantee.
  *
  * <pre>{@code
  * ReadThroughCache<Long, User> users = ReadThroughCache.builder(cache, userLoader)
@@ -59,6 +67,7 @@ public final class ReadThroughCache<K, V> extends ForwardingCache<K, V> {
   private final ConcurrentHashMap<K, Long> loadedAt = new ConcurrentHashMap<>();
   private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
   private final AtomicInteger recordsSinceSweep = new AtomicInteger();
+  private final InvalidationStamps writes = new InvalidationStamps(256);
 
   private ReadThroughCache(Builder<K, V> builder) {
     super(builder.cache, builder.asyncExecutor);
@@ -151,18 +160,23 @@ public final class ReadThroughCache<K, V> extends ForwardingCache<K, V> {
 
   @Override
   public void put(K key, V value) {
+    written(key);
     super.put(key, value);
     recordLoaded(key);
   }
 
   @Override
   public void put(K key, V value, Duration ttl) {
+    written(key);
     super.put(key, value, ttl);
     recordLoaded(key);
   }
 
   @Override
   public void putAll(Map<? extends K, ? extends V> entries) {
+    if (entries != null) {
+      entries.keySet().forEach(this::written);
+    }
     super.putAll(entries);
     for (K key : entries.keySet()) {
       recordLoaded(key);
@@ -171,12 +185,16 @@ public final class ReadThroughCache<K, V> extends ForwardingCache<K, V> {
 
   @Override
   public void invalidate(K key) {
+    written(key);
     super.invalidate(key);
     loadedAt.remove(key);
   }
 
   @Override
   public void invalidateAll(Iterable<? extends K> keys) {
+    if (keys != null) {
+      keys.forEach(this::written);
+    }
     super.invalidateAll(keys);
     for (K key : keys) {
       loadedAt.remove(key);
@@ -185,8 +203,16 @@ public final class ReadThroughCache<K, V> extends ForwardingCache<K, V> {
 
   @Override
   public void invalidateAll() {
+    writes.invalidatedAll();
     super.invalidateAll();
     loadedAt.clear();
+  }
+
+  /** Moves the stamp of a key being written; a null key is left for the delegate to reject. */
+  private void written(@Nullable K key) {
+    if (key != null) {
+      writes.invalidated(key);
+    }
   }
 
   private void recordLoaded(K key) {
@@ -206,8 +232,9 @@ public final class ReadThroughCache<K, V> extends ForwardingCache<K, V> {
     if (now - since < refreshAfterMillis || !refreshing.add(key)) {
       return;
     }
+    long stamp = writes.stamp(key);
     try {
-      Objects.requireNonNull(refreshExecutor).execute(() -> refresh(key));
+      Objects.requireNonNull(refreshExecutor).execute(() -> refresh(key, stamp));
     } catch (RejectedExecutionException e) {
       refreshing.remove(key);
       log.warn(
@@ -215,12 +242,24 @@ public final class ReadThroughCache<K, V> extends ForwardingCache<K, V> {
     }
   }
 
-  private void refresh(K key) {
+  /**
+   * Reloads {@code key} and stores the result unless the key was written or invalidated through
+   * this cache since {@code stamp} was taken; a write that races with the store makes the reload
+   * remove what it stored.
+   */
+  private void refresh(K key, long stamp) {
     try {
       V fresh = loader.load(key);
-      if (fresh != null) {
+      if (!writes.unchanged(key, stamp)) {
+        log.debug("cache '{}': a reload was superseded by a write and is dropped", name());
+      } else if (fresh != null) {
         delegate().put(key, fresh);
-        loadedAt.put(key, clock.millis());
+        if (writes.unchanged(key, stamp)) {
+          loadedAt.put(key, clock.millis());
+        } else {
+          delegate().invalidate(key);
+          loadedAt.remove(key);
+        }
       } else {
         delegate().invalidate(key);
         loadedAt.remove(key);

@@ -24,6 +24,18 @@ import org.jspecify.annotations.Nullable;
  * for it. {@link #getAll(Iterable, CacheLoader)} passes only the keys that are neither cached nor
  * being loaded to one {@link CacheLoader#loadAll(java.util.Set)} call.
  *
+ * <p><b>Loads and writes of one key.</b> A {@code put}, {@code putAll} or {@code invalidate*} made
+ * while a load of the key is in flight wins: the loaded value is not cached afterwards, and the
+ * load is detached, so a lookup after the write starts a new load instead of joining the old one
+ * (read-your-writes); callers that had already joined the old load get its value. The guard is a
+ * per-key striped stamp: a write to one key does not discard a concurrent load of another. A loader
+ * that asks this cache for its own key from the thread loading it fails at once with an {@link
+ * IllegalStateException} ("recursive load") instead of waiting for itself; loading other keys from
+ * a loader works. A caller waiting for another thread's load stops when interrupted, with a {@link
+ * dev.strata.cache.CacheLoadException} caused by the {@link InterruptedException} and its interrupt
+ * flag left set; the load goes on for the others. {@link Builder#loadTimeout(Duration)} bounds how
+ * long callers wait for a load.
+ *
  * <p>A hit costs a Caffeine lookup plus a statistics increment: no allocation, no lock.
  *
  * <p>Build one with {@link #builder()}:
@@ -88,6 +100,7 @@ public interface LocalCache<K, V> extends Cache<K, V> {
     private boolean recordStats = true;
     private Executor executor = ForkJoinPool.commonPool();
     private @Nullable Ticker ticker;
+    private @Nullable Duration loadTimeout;
 
     private Builder() {}
 
@@ -213,6 +226,24 @@ public interface LocalCache<K, V> extends Cache<K, V> {
     }
 
     /**
+     * Bounds how long callers wait for a load in flight. A load that has not completed within
+     * {@code loadTimeout} of its start (a hung asynchronous loader, a database that never answers)
+     * is failed for every caller waiting for it, with a {@link dev.strata.cache.CacheLoadException}
+     * whose cause is a {@link java.util.concurrent.TimeoutException}, and forgotten, so the next
+     * lookup of the key starts a new load. The thread running a late blocking load is not
+     * interrupted and gets its own value when the loader returns; that value is still cached unless
+     * the key was written or invalidated meanwhile.
+     *
+     * @param loadTimeout a positive duration, or {@code null} for no limit (the default: callers
+     *     wait as long as the load runs)
+     * @return this builder
+     */
+    public Builder<K, V> loadTimeout(@Nullable Duration loadTimeout) {
+      this.loadTimeout = loadTimeout;
+      return this;
+    }
+
+    /**
      * Validates the settings and builds a new, empty cache.
      *
      * @return the cache
@@ -248,6 +279,9 @@ public interface LocalCache<K, V> extends Cache<K, V> {
         throw new IllegalArgumentException(
             "refreshAfterWrite must be positive but was " + refreshAfterWrite);
       }
+      if (loadTimeout != null && (loadTimeout.isZero() || loadTimeout.isNegative())) {
+        throw new IllegalArgumentException("loadTimeout must be positive but was " + loadTimeout);
+      }
       return new CaffeineLocalCache<>(
           new LocalCacheSettings<>(
               name,
@@ -260,7 +294,8 @@ public interface LocalCache<K, V> extends Cache<K, V> {
               refreshLoader,
               recordStats,
               executor,
-              ticker));
+              ticker,
+              loadTimeout));
     }
   }
 }

@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The loads of one bulk lookup of a {@link CaffeineLocalCache}: the keys it loads itself ({@link
  * #mine}, led in the cache's single-flight) and the futures of every missing key, its own or those
- * of loads already in flight. Used by one thread at a time.
+ * of loads already in flight. Used by one thread at a time. Leading a key that the calling thread
+ * is loading already (a recursive load) fails the keys led so far and throws the {@link
+ * IllegalStateException}.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -25,7 +27,13 @@ final class BulkLoad<K, V> {
     this.cache = cache;
     for (K key : missing) {
       CompletableFuture<@Nullable Object> future = new CompletableFuture<>();
-      CompletableFuture<@Nullable Object> running = cache.flights.lead(key, future);
+      CompletableFuture<@Nullable Object> running;
+      try {
+        running = cache.flights.lead(key, future);
+      } catch (IllegalStateException recursive) {
+        fail(recursive);
+        throw recursive;
+      }
       if (running != null) {
         all.put(key, running);
         continue;
@@ -52,6 +60,11 @@ final class BulkLoad<K, V> {
           cache.fill(key, stored, startStamps.get(key));
           cache.flights.complete(key, future, stored);
         });
+  }
+
+  /** Tells that this thread no longer runs the loads it leads (they go on asynchronously). */
+  void handOff() {
+    mine.forEach((key, future) -> cache.flights.handOff(key, future));
   }
 
   /** Ends the loads with the loader's failure. */

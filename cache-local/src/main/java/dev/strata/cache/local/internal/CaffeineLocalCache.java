@@ -29,9 +29,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Function;
+import java.util.concurrent.ExecutionException;
 import java.util.function.ToIntBiFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,10 +42,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Loads do not run inside Caffeine's per-key computation (which would hold a lock of the map
  * while a database answers). They are single-flight through one {@link SingleFlight} shared by the
- * blocking and the asynchronous view: whoever misses first leads the load, fills the cache with
- * {@code putIfAbsent} (so a value {@code put} meanwhile wins over the older loaded one), and
- * completes the future that the others wait for. {@link InvalidationStamps} keep a load that raced
- * with an invalidation from leaving its value behind.
+ * blocking and the asynchronous view (see {@link LocalAsyncView}): whoever misses first leads the
+ * load, fills the cache if the key is still absent, and completes the future that the others wait
+ * for. Every write and invalidation first moves the key's stamp in {@link InvalidationStamps}, then
+ * changes the entry, then detaches the load in flight, so a later lookup starts a new load; a fill
+ * checks the stamp it took before loading again under the entry's lock ({@link #fill}), so the
+ * value of a load that raced with a write is never cached.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -54,18 +55,18 @@ import org.slf4j.LoggerFactory;
 public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
 
   private static final Logger log = LoggerFactory.getLogger(CaffeineLocalCache.class);
-  private static final String KEY_NULL = "key must not be null";
+  static final String KEY_NULL = "key must not be null";
 
   private final String name;
   private final TtlPolicy ttl;
   final @Nullable Object absent;
-  private final StatsCounter stats;
+  final StatsCounter stats;
   final com.github.benmanes.caffeine.cache.Cache<K, Object> caffeine;
   private final ConcurrentMap<K, Object> map;
   private final Policy.VarExpiration<K, Object> expiration;
-  final SingleFlight<K, Object> flights = new SingleFlight<>();
-  final InvalidationStamps stamps = new InvalidationStamps(64);
-  private final AsyncView asyncView = new AsyncView();
+  final SingleFlight<K, Object> flights;
+  final InvalidationStamps stamps = new InvalidationStamps(256);
+  private final LocalAsyncView<K, V> asyncView = new LocalAsyncView<>(this);
 
   /**
    * Creates an empty cache.
@@ -77,6 +78,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     this.ttl = settings.ttl();
     this.absent = ttl.cachesNegatives() ? AbsentValue.INSTANCE : null;
     this.stats = settings.recordStats() ? StatsCounter.concurrent() : StatsCounter.disabled();
+    this.flights = new SingleFlight<>(name, settings.loadTimeout());
 
     Caffeine<K, Object> builder =
         Caffeine.newBuilder()
@@ -189,10 +191,15 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     return stored;
   }
 
-  /** Caches a loaded value unless a newer one was put meanwhile or the key was invalidated. */
+  /**
+   * Caches a loaded value unless the key holds a value or was written or invalidated since the load
+   * took {@code stamp}. The stamp is checked again under the entry's lock, which a write or an
+   * invalidation also takes after moving the stamp: a stale value is never visible, not even
+   * briefly.
+   */
   void fill(K key, @Nullable Object stored, long stamp) {
-    if (stored != null && map.putIfAbsent(key, stored) == null && !stamps.unchanged(key, stamp)) {
-      map.remove(key, stored);
+    if (stored != null && stamps.unchanged(key, stamp)) {
+      map.computeIfAbsent(key, k -> stamps.unchanged(k, stamp) ? stored : null);
     }
   }
 
@@ -226,7 +233,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
    * Looks up {@code keys}, putting the values found in {@code found} and returning the keys that
    * missed. Records hits and misses.
    */
-  private Set<K> lookUp(Iterable<? extends K> keys, Map<K, V> found) {
+  Set<K> lookUp(Iterable<? extends K> keys, Map<K, V> found) {
     Set<K> missing = new LinkedHashSet<>();
     Set<K> seen = new HashSet<>();
     int hits = 0;
@@ -287,14 +294,19 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
   public void put(K key, V value) {
     Objects.requireNonNull(key, KEY_NULL);
     Objects.requireNonNull(value, "value must not be null");
+    stamps.invalidated(key);
     caffeine.put(key, value);
+    flights.detach(key);
   }
 
   @Override
   public void put(K key, V value, Duration ttl) {
     Objects.requireNonNull(key, KEY_NULL);
     Objects.requireNonNull(value, "value must not be null");
-    expiration.put(key, value, this.ttl.applyJitter(ttl));
+    Duration jittered = this.ttl.applyJitter(ttl);
+    stamps.invalidated(key);
+    expiration.put(key, value, jittered);
+    flights.detach(key);
   }
 
   @Override
@@ -305,8 +317,10 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
           Objects.requireNonNull(key, "entries must not contain a null key");
           Objects.requireNonNull(
               value, () -> "entries must not contain a null value (key " + key + ")");
+          stamps.invalidated(key);
         });
     caffeine.putAll(entries);
+    entries.keySet().forEach(flights::detach);
   }
 
   @Override
@@ -314,6 +328,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     Objects.requireNonNull(key, KEY_NULL);
     stamps.invalidated(key);
     caffeine.invalidate(key);
+    flights.detach(key);
   }
 
   @Override
@@ -325,12 +340,14 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     }
     checked.forEach(stamps::invalidated);
     caffeine.invalidateAll(checked);
+    checked.forEach(flights::detach);
   }
 
   @Override
   public void invalidateAll() {
     stamps.invalidatedAll();
     caffeine.invalidateAll();
+    flights.detachAll();
   }
 
   @Override
@@ -358,20 +375,31 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
     return "LocalCache{name=" + name + ", ttl=" + ttl + '}';
   }
 
-  private @Nullable V valueOf(@Nullable Object stored) {
+  @Nullable V valueOf(@Nullable Object stored) {
     return stored == null || stored == AbsentValue.INSTANCE ? null : cast(stored);
   }
 
   @SuppressWarnings("unchecked")
-  private V cast(Object stored) {
+  V cast(Object stored) {
     return (V) stored;
   }
 
-  /** Waits for a load in flight and returns its stored value, or throws the loader's failure. */
+  /**
+   * Waits for a load in flight and returns its stored value, or throws the loader's failure. An
+   * interrupt ends the wait (the load goes on for the others) with the flag left set.
+   */
   private @Nullable Object await(CompletableFuture<@Nullable Object> future) {
     try {
-      return future.join();
-    } catch (CompletionException e) {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheLoadException(
+          "cache '"
+              + name
+              + "' was interrupted while waiting for another thread's load of the same key;"
+              + " that load goes on for its other callers",
+          e);
+    } catch (ExecutionException e) {
       throw propagate(e.getCause() == null ? e : e.getCause());
     }
   }
@@ -391,185 +419,9 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
   }
 
   /** The failure inside the wrappers that dependent stages add. */
-  private static Throwable unwrap(Throwable error) {
+  static Throwable unwrap(Throwable error) {
     return error instanceof CompletionException && error.getCause() != null
         ? error.getCause()
         : error;
-  }
-
-  /** The {@link AsyncCache} view: same entries, same loads in flight, same statistics. */
-  private final class AsyncView implements AsyncCache<K, V> {
-
-    @Override
-    public CompletionStage<@Nullable V> getIfPresent(K key) {
-      return CompletableFuture.completedFuture(CaffeineLocalCache.this.getIfPresent(key));
-    }
-
-    @Override
-    public CompletionStage<@Nullable V> get(
-        K key, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
-      Objects.requireNonNull(key, KEY_NULL);
-      Objects.requireNonNull(loader, "loader must not be null");
-      Object value = caffeine.getIfPresent(key);
-      if (value != null) {
-        stats.recordHits(1);
-        return CompletableFuture.completedFuture(valueOf(value));
-      }
-      stats.recordMisses(1);
-      CompletableFuture<@Nullable Object> mine = new CompletableFuture<>();
-      CompletableFuture<@Nullable Object> running = flights.lead(key, mine);
-      if (running == null) {
-        startLoad(key, loader, mine);
-        running = mine;
-      }
-      return running.handle(
-          (stored, error) -> {
-            if (error != null) {
-              throw new CompletionException(unwrap(error));
-            }
-            return valueOf(stored);
-          });
-    }
-
-    private void startLoad(
-        K key,
-        Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
-        CompletableFuture<@Nullable Object> mine) {
-      Object present = caffeine.getIfPresent(key);
-      if (present != null) {
-        flights.complete(key, mine, present);
-        return;
-      }
-      long stamp = stamps.stamp(key);
-      long start = System.nanoTime();
-      CompletionStage<? extends @Nullable V> stage;
-      try {
-        stage = Objects.requireNonNull(loader.apply(key), "the loader returned a null stage");
-      } catch (Throwable t) {
-        stats.recordLoadFailure(System.nanoTime() - start);
-        flights.fail(key, mine, t);
-        return;
-      }
-      stage.whenComplete(
-          (value, error) -> {
-            if (error != null) {
-              stats.recordLoadFailure(System.nanoTime() - start);
-              flights.fail(key, mine, unwrap(error));
-              return;
-            }
-            stats.recordLoadSuccess(System.nanoTime() - start);
-            Object stored = value != null ? value : absent;
-            fill(key, stored, stamp);
-            flights.complete(key, mine, stored);
-          });
-    }
-
-    @Override
-    public CompletionStage<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
-      return CompletableFuture.completedFuture(CaffeineLocalCache.this.getAllPresent(keys));
-    }
-
-    @Override
-    public CompletionStage<Map<K, V>> getAll(
-        Iterable<? extends K> keys,
-        Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
-            loader) {
-      Objects.requireNonNull(keys, "keys must not be null");
-      Objects.requireNonNull(loader, "loader must not be null");
-      Map<K, V> result = new LinkedHashMap<>();
-      Set<K> missing = lookUp(keys, result);
-      if (missing.isEmpty()) {
-        return CompletableFuture.completedFuture(result);
-      }
-      BulkLoad<K, V> bulk = new BulkLoad<>(CaffeineLocalCache.this, missing);
-      if (!bulk.mine.isEmpty()) {
-        long start = System.nanoTime();
-        CompletionStage<? extends Map<? extends K, ? extends V>> stage;
-        try {
-          stage =
-              Objects.requireNonNull(
-                  loader.apply(Collections.unmodifiableSet(bulk.mine.keySet())),
-                  "the loader returned a null stage");
-        } catch (Throwable t) {
-          stats.recordLoadFailure(System.nanoTime() - start);
-          bulk.fail(t);
-          return CompletableFuture.failedFuture(t);
-        }
-        stage.whenComplete(
-            (loaded, error) -> {
-              if (error != null || loaded == null) {
-                stats.recordLoadFailure(System.nanoTime() - start);
-                bulk.fail(
-                    error != null
-                        ? unwrap(error)
-                        : new NullPointerException("the loader's map was null"));
-              } else {
-                stats.recordLoadSuccess(System.nanoTime() - start);
-                bulk.complete(loaded);
-              }
-            });
-      }
-      return CompletableFuture.allOf(bulk.all.values().toArray(new CompletableFuture<?>[0]))
-          .handle(
-              (ignored, error) -> {
-                if (error != null) {
-                  throw new CompletionException(unwrap(error));
-                }
-                bulk.all.forEach(
-                    (key, future) -> {
-                      Object stored = future.join();
-                      if (stored != null && stored != AbsentValue.INSTANCE) {
-                        result.put(key, cast(stored));
-                      }
-                    });
-                return result;
-              });
-    }
-
-    @Override
-    public CompletionStage<Void> put(K key, V value) {
-      CaffeineLocalCache.this.put(key, value);
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> put(K key, V value, Duration ttl) {
-      CaffeineLocalCache.this.put(key, value, ttl);
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> putAll(Map<? extends K, ? extends V> entries) {
-      CaffeineLocalCache.this.putAll(entries);
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> invalidate(K key) {
-      CaffeineLocalCache.this.invalidate(key);
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> invalidateAll(Iterable<? extends K> keys) {
-      CaffeineLocalCache.this.invalidateAll(keys);
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> invalidateAll() {
-      CaffeineLocalCache.this.invalidateAll();
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public LocalCache<K, V> synchronous() {
-      return CaffeineLocalCache.this;
-    }
-
-    @Override
-    public String toString() {
-      return "AsyncView of " + CaffeineLocalCache.this;
-    }
   }
 }

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param recordStats whether statistics are kept
  * @param executor runs maintenance and refreshes
  * @param ticker the time source, or {@code null} for the system's
+ * @param loadTimeout how long waiters wait for a load in flight, or {@code null} for no limit
  * @param <K> the key type
  * @param <V> the value type
  */
@@ -38,4 +39,5 @@ public record LocalCacheSettings<K, V>(
     @Nullable CacheLoader<? super K, ? extends V> refreshLoader,
     boolean recordStats,
     Executor executor,
-    @Nullable Ticker ticker) {}
+    @Nullable Ticker ticker,
+    @Nullable Duration loadTimeout) {}
