@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class InvalidationBroadcastingCache<K, V> extends ForwardingCache<K, V>
     implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(InvalidationBroadcastingCache.class);
+  private static final Logger LOG = LoggerFactory.getLogger(InvalidationBroadcastingCache.class);
 
   private final InvalidationBus bus;
   private final KeyCodec<K> codec;
@@ -170,7 +170,7 @@ public final class InvalidationBroadcastingCache<K, V> extends ForwardingCache<K
     try {
       bus.publish(event);
     } catch (RuntimeException e) {
-      log.warn("cache '{}': could not publish an invalidation", name(), e);
+      LOG.warn("cache '{}': could not publish an invalidation", name(), e);
     }
   }
 
@@ -184,7 +184,7 @@ public final class InvalidationBroadcastingCache<K, V> extends ForwardingCache<K
       try {
         keys.add(codec.decode(encoded));
       } catch (RuntimeException e) {
-        log.warn(
+        LOG.warn(
             "cache '{}': ignoring an invalidation of an undecodable key from node '{}': {}",
             name(),
             event.originId(),

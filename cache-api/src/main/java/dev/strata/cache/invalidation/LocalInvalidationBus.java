@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalInvalidationBus implements InvalidationBus {
 
-  private static final Logger log = LoggerFactory.getLogger(LocalInvalidationBus.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LocalInvalidationBus.class);
 
   private final Map<String, LocalInvalidationBus> network;
   private final String nodeId;
@@ -153,7 +153,7 @@ public final class LocalInvalidationBus implements InvalidationBus {
               try {
                 subscriber.onEvent(event);
               } catch (RuntimeException e) {
-                log.warn("invalidation subscriber of cache '{}' failed", event.cacheName(), e);
+                LOG.warn("invalidation subscriber of cache '{}' failed", event.cacheName(), e);
               }
             }
           });

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReadThroughCache<K, V> extends ForwardingCache<K, V> {
 
-  private static final Logger log = LoggerFactory.getLogger(ReadThroughCache.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ReadThroughCache.class);
   private static final int SWEEP_EVERY = 1024;
 
   private final CacheLoader<? super K, ? extends V> loader;
@@ -237,7 +237,7 @@ public final class ReadThroughCache<K, V> extends ForwardingCache<K, V> {
       Objects.requireNonNull(refreshExecutor).execute(() -> refresh(key, stamp));
     } catch (RejectedExecutionException e) {
       refreshing.remove(key);
-      log.warn(
+      LOG.warn(
           "cache '{}': refresh executor rejected the reload of a key: {}", name(), e.toString());
     }
   }
@@ -251,7 +251,7 @@ public final class ReadThroughCache<K, V> extends ForwardingCache<K, V> {
     try {
       V fresh = loader.load(key);
       if (!writes.unchanged(key, stamp)) {
-        log.debug("cache '{}': a reload was superseded by a write and is dropped", name());
+        LOG.debug("cache '{}': a reload was superseded by a write and is dropped", name());
       } else if (fresh != null) {
         delegate().put(key, fresh);
         if (writes.unchanged(key, stamp)) {
@@ -265,7 +265,7 @@ public final class ReadThroughCache<K, V> extends ForwardingCache<K, V> {
         loadedAt.remove(key);
       }
     } catch (Exception e) {
-      log.warn("cache '{}': background reload failed, keeping the old value", name(), e);
+      LOG.warn("cache '{}': background reload failed, keeping the old value", name(), e);
     } finally {
       refreshing.remove(key);
     }

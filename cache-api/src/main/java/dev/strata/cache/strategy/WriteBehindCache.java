@@ -84,7 +84,7 @@ import org.slf4j.LoggerFactory;
 public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
     implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(WriteBehindCache.class);
+  private static final Logger LOG = LoggerFactory.getLogger(WriteBehindCache.class);
 
   private static final long FLUSH_CHECK_NANOS = 100_000_000L;
 
@@ -301,7 +301,7 @@ public final class WriteBehindCache<K, V> extends KeySerializedWriteCache<K, V>
   public void close() {
     List<QueuedWrite<K, V>> unwritten = close(closeTimeout);
     if (!unwritten.isEmpty()) {
-      log.error(
+      LOG.error(
           "cache '{}': {} writes were not written by this node before the close deadline of {}",
           name(),
           unwritten.size(),

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WriteBehindFlusher<K, V> {
 
-  private static final Logger log = LoggerFactory.getLogger(WriteBehindFlusher.class);
+  private static final Logger LOG = LoggerFactory.getLogger(WriteBehindFlusher.class);
 
   private final String name;
   private final WriteQueue<K, V> queue;
@@ -69,7 +69,7 @@ final class WriteBehindFlusher<K, V> {
         deadLetterHandler != null
             ? deadLetterHandler
             : (writes, error) ->
-                log.error(
+                LOG.error(
                     "cache '{}': {} writes could not be written after retries and were dropped",
                     name,
                     writes.size(),
@@ -145,7 +145,7 @@ final class WriteBehindFlusher<K, V> {
       loop();
     } catch (Throwable t) {
       failure = t;
-      log.error(
+      LOG.error(
           "cache '{}': the write-behind flusher stopped; writes are refused from now on", name, t);
     }
   }
@@ -163,7 +163,7 @@ final class WriteBehindFlusher<K, V> {
       } catch (RuntimeException e) {
         queueFailures.increment();
         backoffMillis = Math.min(1000, Math.max(10, backoffMillis * 2));
-        log.warn(
+        LOG.warn(
             "cache '{}': could not take a batch from the write-behind queue ({}); again in {} ms",
             name,
             e.toString(),
@@ -215,7 +215,7 @@ final class WriteBehindFlusher<K, V> {
           batch, outcome, outcome == WriteQueue.Outcome.DEAD_LETTERED ? error : null);
     } catch (RuntimeException e) {
       queueFailures.increment();
-      log.warn(
+      LOG.warn(
           "cache '{}': could not complete a batch in the write-behind queue; it may be written"
               + " again",
           name,
@@ -225,7 +225,7 @@ final class WriteBehindFlusher<K, V> {
 
   private void callbackFailed(String what, Throwable e) {
     callbackFailures.increment();
-    log.error("cache '{}': write-behind {} failed; the flusher goes on", name, what, e);
+    LOG.error("cache '{}': write-behind {} failed; the flusher goes on", name, what, e);
   }
 
   private static <K> List<K> keysOf(List<? extends PendingWrite<K, ?>> writes) {

@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
 
-  private static final Logger log = LoggerFactory.getLogger(CaffeineLocalCache.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CaffeineLocalCache.class);
   static final String KEY_NULL = "key must not be null";
 
   private final String name;
@@ -122,7 +122,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
             cast(value),
             cause == RemovalCause.EXPIRED ? EvictionCause.EXPIRED : EvictionCause.SIZE);
       } catch (RuntimeException e) {
-        log.warn("eviction listener of cache '{}' failed", name, e);
+        LOG.warn("eviction listener of cache '{}' failed", name, e);
       }
     };
   }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 final class RefreshLoader<K, V>
     implements com.github.benmanes.caffeine.cache.CacheLoader<K, Object> {
 
-  private static final Logger log = LoggerFactory.getLogger(CaffeineLocalCache.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CaffeineLocalCache.class);
 
   private final CacheLoader<? super K, ? extends V> loader;
   private final @Nullable Object absent;
@@ -55,7 +55,7 @@ final class RefreshLoader<K, V>
             result.complete(stored);
           } catch (Throwable t) {
             stats.recordLoadFailure(System.nanoTime() - start);
-            log.warn("cache '{}' failed to refresh an entry; the old value stays", name, t);
+            LOG.warn("cache '{}' failed to refresh an entry; the old value stays", name, t);
             // A CancellationException makes Caffeine keep the old value without logging again.
             result.completeExceptionally(new FailedLoad(t));
           }
