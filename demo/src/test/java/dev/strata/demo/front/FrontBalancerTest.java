@@ -185,7 +185,9 @@ class FrontBalancerTest {
 
   @Test
   void restartedBackendGetsTrafficBackAfterRiseUnderSlowStart() throws Exception {
-    start(b -> b.slowStart(Duration.ofSeconds(5)));
+    // for its first second back the restarted backend weighs a quarter: with one request at a
+    // time (none in flight anywhere), any other backend beats it
+    start(b -> b.slowStart(Duration.ofSeconds(4)));
     load(3, 9);
     TestBackend victim = backends.get(1);
     victim.stop();
@@ -202,20 +204,20 @@ class FrontBalancerTest {
 
     victim.restart();
     await().atMost(Duration.ofSeconds(10)).until(() -> view(victim.name).up());
-    // early in its slow-start window it gets far less than a third of the traffic
+    // early in its slow-start window it gets (almost) nothing instead of a third
     records.clear();
     for (int i = 0; i < 30; i++) {
       assertThat(get("/hello").statusCode()).isEqualTo(200);
     }
     assertThat(records.stream().filter(r -> victim.name.equals(r.endpointId())).count())
-        .isLessThan(6);
-    // and then it takes its share
+        .isLessThanOrEqualTo(2);
+    // but traffic does come back to it
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(45))
         .untilAsserted(
             () -> {
               load(4, 20);
-              assertThat(victim.hits.get() - hitsWhileDown).isGreaterThanOrEqualTo(10);
+              assertThat(victim.hits.get() - hitsWhileDown).isGreaterThanOrEqualTo(8);
             });
   }
 

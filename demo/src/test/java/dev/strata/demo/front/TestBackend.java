@@ -33,6 +33,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class TestBackend implements AutoCloseable {
 
+  static {
+    // like Tomcat, answer without waiting for delayed ACKs (read once per JVM, see FrontBalancer)
+    System.setProperty(FrontBalancer.NODELAY_PROPERTY, "true");
+  }
+
   /** A gate shared by backends: the first {@code /slow} request after arming waits on it. */
   static final class SlowGate {
     private final AtomicBoolean armed = new AtomicBoolean();
