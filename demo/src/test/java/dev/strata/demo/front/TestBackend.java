@@ -150,6 +150,7 @@ final class TestBackend implements AutoCloseable {
         }
         case "/headers" -> {
           StringBuilder text = new StringBuilder();
+          text.append("query=").append(exchange.getRequestURI().getRawQuery()).append('\n');
           exchange
               .getRequestHeaders()
               .forEach((k, v) -> text.append(k.toLowerCase()).append('=').append(v).append('\n'));
