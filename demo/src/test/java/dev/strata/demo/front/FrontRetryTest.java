@@ -140,6 +140,27 @@ class FrontRetryTest {
   }
 
   @Test
+  void idleConnectionClosedByTheBackendIsReplacedWithoutARetry() throws Exception {
+    front =
+        FrontBalancer.builder()
+            .endpoint("live", "127.0.0.1", live.port())
+            .healthPath("/ready")
+            .probeInterval(Duration.ofHours(1))
+            .listener(records::add)
+            .build()
+            .start();
+    assertThat(send("GET", "/hello").statusCode()).isEqualTo(200); // leaves an idle connection
+    live.stop(); // closes it
+    live.restart();
+
+    HttpResponse<String> again = send("GET", "/hello");
+
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(records)
+        .allSatisfy(r -> assertThat(r.attemptedEndpointIds()).containsExactly("live"));
+  }
+
+  @Test
   void putIsRetriedOnAnotherBackendAfterAnUpstreamTimeout() throws Exception {
     TestBackend.SlowGate gate = new TestBackend.SlowGate();
     try (TestBackend stuck = new TestBackend("stuck", gate)) {
