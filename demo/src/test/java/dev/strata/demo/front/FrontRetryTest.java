@@ -140,6 +140,63 @@ class FrontRetryTest {
   }
 
   @Test
+  void a503IsRetriedForGetButForwardedForPost() throws Exception {
+    try (TestBackend unavailable = new TestBackend("unavailable", new TestBackend.SlowGate())) {
+      unavailable.failing.set(true);
+      unavailable.failStatus.set(503);
+      startFront("unavailable", unavailable.port());
+      List<HttpResponse<String>> gets = new ArrayList<>();
+      for (int i = 0; i < 30 && unavailable.hits.get() == 0; i++) {
+        gets.add(send("GET", "/hello"));
+      }
+      assertThat(gets).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+      assertThat(records)
+          .filteredOn(RequestRecord::retried)
+          .singleElement()
+          .satisfies(
+              r -> assertThat(r.attemptedEndpointIds()).containsExactly("unavailable", "live"));
+
+      front.close(); // a new front: "unavailable" has no failure on record there
+      records.clear();
+      startFront("unavailable", unavailable.port());
+      List<HttpResponse<String>> posts = new ArrayList<>();
+      for (int i = 0; i < 30 && unavailable.hits.get() == 1; i++) {
+        posts.add(send("POST", "/echo"));
+      }
+      HttpResponse<String> last = posts.get(posts.size() - 1);
+      assertThat(last.statusCode()).isEqualTo(503);
+      assertThat(last.headers().firstValue("X-Backend")).hasValue("unavailable");
+      assertThat(records).noneMatch(RequestRecord::retried);
+    }
+  }
+
+  @Test
+  void whenEveryAttemptFailsTheClientGets502AndNoEndpointIsTriedTwice() throws Exception {
+    front =
+        FrontBalancer.builder()
+            .endpoint("dead-1", "127.0.0.1", closedPort())
+            .endpoint("dead-2", "127.0.0.1", closedPort())
+            .endpoint("dead-3", "127.0.0.1", closedPort())
+            .healthPath("/ready")
+            .probeInterval(Duration.ofHours(1))
+            .outlierEjection(0)
+            .maxAttempts(5)
+            .listener(records::add)
+            .build()
+            .start();
+
+    HttpResponse<String> response = send("GET", "/hello");
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    RequestRecord record = records.peek();
+    assertThat(record.status()).isEqualTo(502);
+    assertThat(record.endpointId()).isNull();
+    assertThat(record.retried()).isTrue();
+    assertThat(record.attemptedEndpointIds())
+        .containsExactlyInAnyOrder("dead-1", "dead-2", "dead-3");
+  }
+
+  @Test
   void idleConnectionClosedByTheBackendIsReplacedWithoutARetry() throws Exception {
     front =
         FrontBalancer.builder()

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code GET /ready}: 200 while {@link #ready} is set, else 503
- *   <li>{@code /hello}: 200 with the backend's name (500 while {@link #failing} is set)
+ *   <li>{@code /hello}: 200 with the backend's name ({@link #failStatus} while {@link #failing} is
+ *       set)
  *   <li>{@code /slow}: like {@code /hello}, but the first request after {@link SlowGate#arm()}
  *       waits for {@link SlowGate#release()}
  *   <li>{@code /echo}: the method and the request body's length; {@code /cookie}: the Cookie field
@@ -77,6 +78,7 @@ final class TestBackend implements AutoCloseable {
   final String name;
   final AtomicBoolean ready = new AtomicBoolean(true);
   final AtomicBoolean failing = new AtomicBoolean();
+  final AtomicInteger failStatus = new AtomicInteger(500);
   final AtomicInteger hits = new AtomicInteger();
   private final SlowGate gate;
   private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -133,7 +135,7 @@ final class TestBackend implements AutoCloseable {
       }
       hits.incrementAndGet();
       if (failing.get()) {
-        send(exchange, 500, "failing");
+        send(exchange, failStatus.get(), "failing");
         return;
       }
       switch (path) {
