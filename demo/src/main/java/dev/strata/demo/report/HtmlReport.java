@@ -75,7 +75,7 @@ public final class HtmlReport {
                 + ".card b{display:block;font-size:22px}"
                 + ".legend span{margin-right:14px}.legend i{display:inline-block;width:12px;"
                 + "height:12px;margin-right:4px;vertical-align:middle}"
-                + "#tip{position:absolute;display:none;background:#222;color:#fff;padding:3px 6px;"
+                + "#tip{position:fixed;top:12px;right:12px;display:none;background:#222;color:#fff;padding:3px 6px;"
                 + "border-radius:3px;font-size:12px;pointer-events:none}"
                 + "svg.chart{border:1px solid #eee}\n")
         .append("</style></head><body>\n")
@@ -194,11 +194,9 @@ public final class HtmlReport {
   private static final String SCRIPT =
       "(function () {\n"
           + "  var tip = document.getElementById('tip');\n"
-          + "  function show(event) {\n"
+          + "  function show() {\n"
           + "    tip.textContent = this.getAttribute('data-tip');\n"
           + "    tip.style.display = 'block';\n"
-          + "    tip.style.left = ((event.pageX || 0) + 12) + 'px';\n"
-          + "    tip.style.top = ((event.pageY || 0) + 12) + 'px';\n"
           + "  }\n"
           + "  function hide() { tip.style.display = 'none'; }\n"
           + "  var nodes = document.querySelectorAll('[data-tip]');\n"
