@@ -1,4 +1,7 @@
-/** The demo's Spring Boot service: a product catalogue behind Strata's caches, a login and a cart in a Redis session. */
+/**
+ * The demo's Spring Boot service: a product catalogue behind Strata's caches, a login and a cart in
+ * a Redis session.
+ */
 @NullMarked
 package dev.strata.demo.service;
 

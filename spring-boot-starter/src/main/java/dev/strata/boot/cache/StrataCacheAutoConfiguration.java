@@ -11,8 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -45,6 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(StrataCacheProperties.class)
 public class StrataCacheAutoConfiguration {
 
+  private static final Logger log = LoggerFactory.getLogger(StrataCacheAutoConfiguration.class);
+
   /** Creates the configuration; Spring calls it. */
   public StrataCacheAutoConfiguration() {}
 
@@ -53,23 +58,46 @@ public class StrataCacheAutoConfiguration {
    *
    * @param properties the cache properties
    * @param redisParts the Redis pieces, when Redis is configured
+   * @param beanFactory for the application's class loader
    * @return the cache manager
    */
   @Bean
   @ConditionalOnMissingBean(CacheManager.class)
   StrataCaches cacheManager(
-      StrataCacheProperties properties, ObjectProvider<StrataCacheFactory.RedisParts> redisParts) {
+      StrataCacheProperties properties,
+      ObjectProvider<StrataCacheFactory.RedisParts> redisParts,
+      ConfigurableListableBeanFactory beanFactory) {
     StrataCacheFactory factory = new StrataCacheFactory(properties, redisParts.getIfAvailable());
     Function<org.springframework.cache.Cache, org.springframework.cache.Cache> decorator =
         Function.identity();
-    if (properties.isTransactionAware()
-        && ClassUtils.isPresent(
-            "org.springframework.transaction.support.TransactionSynchronizationManager",
-            ClassUtils.getDefaultClassLoader())) {
+    if (properties.isTransactionAware() && transactionAwarenessAvailable(beanFactory)) {
       decorator = TransactionAwareCacheDecorator::new;
     }
     return new StrataCaches(
         factory, properties.getCaches().keySet(), properties.isDynamic(), decorator);
+  }
+
+  /**
+   * Whether Spring transactions are there to wait for (spring-tx) and the decorator that waits for
+   * them (spring-context-support, a dependency of this starter that an application may have
+   * excluded: then caches act at once, with a warning).
+   */
+  private static boolean transactionAwarenessAvailable(
+      ConfigurableListableBeanFactory beanFactory) {
+    ClassLoader loader = beanFactory.getBeanClassLoader();
+    if (!ClassUtils.isPresent(
+        "org.springframework.transaction.support.TransactionSynchronizationManager", loader)) {
+      return false;
+    }
+    if (!ClassUtils.isPresent(
+        "org.springframework.cache.transaction.TransactionAwareCacheDecorator", loader)) {
+      log.warn(
+          "spring-tx is present but spring-context-support is not: cache puts and evictions are"
+              + " not deferred to transaction commit (strata.cache.transaction-aware has no"
+              + " effect); add org.springframework:spring-context-support");
+      return false;
+    }
+    return true;
   }
 
   /** The Redis pieces of Redis-backed and tiered caches, when a Redis client is there. */

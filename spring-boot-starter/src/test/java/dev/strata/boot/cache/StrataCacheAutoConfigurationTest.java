@@ -184,6 +184,18 @@ class StrataCacheAutoConfigurationTest {
   }
 
   @Test
+  void withoutSpringContextSupportCachesActAtOnceInsteadOfFailingStartup() {
+    runner
+        .withClassLoader(new FilteredClassLoader(TransactionAwareCacheDecorator.class))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(CacheManager.class).getCache("users"))
+                  .isInstanceOf(StrataSpringCache.class);
+            });
+  }
+
+  @Test
   void unlistedCachesAreRefusedWhenNotDynamic() {
     runner
         .withPropertyValues("strata.cache.dynamic=false", "strata.cache.caches.users.ttl=1m")
