@@ -155,7 +155,10 @@ final class DemoCluster implements InstanceControl, AutoCloseable {
     return records;
   }
 
-  /** Returns every process started so far (Redis, every instance generation). */
+  /**
+   * Returns every process started so far (Redis, every instance generation) and, once closed, the
+   * descendants they had.
+   */
   List<ProcessHandle> startedProcesses() {
     return List.copyOf(started);
   }
@@ -190,12 +193,9 @@ final class DemoCluster implements InstanceControl, AutoCloseable {
     instance.start();
     instance.awaitReady(READY_TIMEOUT);
     log.accept("started again and ready");
-    Awaits.until(
-        () -> view(id).map(v -> v.up() && !v.ejected()).orElse(false),
-        Duration.ofSeconds(10),
-        id + " to be up at the front");
     f.undrain(id);
-    log.accept("undrained: back in selection");
+    Awaits.until(() -> selectable(id), Duration.ofSeconds(10), id + " to be up at the front");
+    log.accept("undrained, passed the front's health checks: back in selection (slow start)");
   }
 
   @Override
@@ -262,9 +262,14 @@ final class DemoCluster implements InstanceControl, AutoCloseable {
       }
     }
     List<ProcessHandle> all = new ArrayList<>();
-    for (ProcessHandle handle : started) {
+    for (ProcessHandle handle : List.copyOf(started)) {
       handle.descendants().forEach(all::add);
       all.add(handle);
+    }
+    for (ProcessHandle handle : all) {
+      if (!started.contains(handle)) {
+        started.add(handle); // a descendant: reported too, so a caller can check it is gone
+      }
     }
     for (ProcessHandle handle : all) {
       handle.destroy();

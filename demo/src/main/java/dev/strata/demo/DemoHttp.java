@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,14 +25,6 @@ final class DemoHttp {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
-            .executor(
-                Executors.newFixedThreadPool(
-                    2,
-                    r -> {
-                      Thread t = new Thread(r, "demo-http");
-                      t.setDaemon(true);
-                      return t;
-                    }))
             .build();
   }
 

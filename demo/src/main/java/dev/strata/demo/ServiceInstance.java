@@ -105,7 +105,7 @@ final class ServiceInstance {
     command.add(javaExecutable());
     command.addAll(JVM_FLAGS);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath());
     command.add(MAIN_CLASS);
     command.add("--server.port=" + port);
     command.add("--strata.demo.instance=" + id);
@@ -225,6 +225,18 @@ final class ServiceInstance {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /**
+   * Returns the class path this JVM runs with: under Maven Surefire the test class path it
+   * publishes, else {@code java.class.path} (for {@code java -jar strata-demo.jar} that is the jar,
+   * whose manifest brings {@code lib/}).
+   */
+  static String classPath() {
+    String surefire = System.getProperty("surefire.test.class.path");
+    return surefire != null && !surefire.isBlank()
+        ? surefire
+        : System.getProperty("java.class.path");
   }
 
   /** Returns the {@code java} launcher of this JVM. */
