@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * every process it started so that {@link #close()} leaves none behind. Thread-safe.
  */
 final class DemoCluster implements InstanceControl, AutoCloseable {
-  static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   static final int FALL = 2;
 
