@@ -196,7 +196,7 @@ public final class SvgChart {
     return svg.toString();
   }
 
-  /** Returns the legend of the series as HTML. */
+  /** Returns the legend of the series and of the marker kinds present, as HTML. */
   public String legend() {
     StringBuilder html = new StringBuilder("<div class=\"legend\">");
     for (Series s : series) {
@@ -205,6 +205,22 @@ public final class SvgChart {
           .append("\"></i>")
           .append(Html.escape(s.name))
           .append("</span>");
+    }
+    String[][] kinds = {
+      {"kill", "SIGKILL"},
+      {"down", "out of selection"},
+      {"restart", "restart / back"},
+      {"deploy", "deploy step"},
+      {"phase", "phase start"}
+    };
+    for (String[] kind : kinds) {
+      if (markers.stream().anyMatch(m -> m.kind().equals(kind[0]))) {
+        html.append("<span><i style=\"background:")
+            .append(markerColor(kind[0]))
+            .append(";width:3px\"></i>")
+            .append(kind[1])
+            .append("</span>");
+      }
     }
     return html.append("</div>").toString();
   }
@@ -215,13 +231,13 @@ public final class SvgChart {
       case "down" -> "#ff7f0e";
       case "restart" -> "#2ca02c";
       case "deploy" -> "#9467bd";
-      default -> "#888";
+      default -> "#bbb";
     };
   }
 
   static double niceCeiling(double value) {
     double step = niceStep(value / 4);
-    return Math.max(step * 4, step * Math.ceil(value / step));
+    return step * Math.ceil(value / step);
   }
 
   static double niceStep(double raw) {
