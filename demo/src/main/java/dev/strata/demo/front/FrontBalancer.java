@@ -40,13 +40,13 @@ import org.slf4j.LoggerFactory;
  * front.close();
  * }</pre>
  *
- * <p><b>Balancing.</b> Peak-EWMA power of two choices ({@code Selectors.peakEwma()}) over an {@code
- * EndpointPool}; an {@code ActiveHealthChecker} probes each endpoint's health path and takes it out
- * after {@code fall} failed probes, back after {@code rise} good ones; then it ramps up under slow
- * start with fresh statistics. {@code outlierEjection} consecutive 5xx answers or failed exchanges
- * eject an endpoint (for 10 s, longer when it repeats). There is no panic mode: when no endpoint is
- * up, clients get 503. Endpoints given to the builder start up; endpoints added later, and drained
- * ones put back, start down until {@code rise} probes succeeded.
+ * <p><b>Balancing.</b> Peak-EWMA power of two choices ({@code Selectors.peakEwma}, 2 s decay) over
+ * an {@code EndpointPool}; an {@code ActiveHealthChecker} probes each endpoint's health path and
+ * takes it out after {@code fall} failed probes, back after {@code rise} good ones; then it ramps
+ * up under slow start with fresh statistics. {@code outlierEjection} consecutive 5xx answers or
+ * failed exchanges eject an endpoint (for 10 s, longer when it repeats). There is no panic mode:
+ * when no endpoint is up, clients get 503. Endpoints given to the builder start up; endpoints added
+ * later, and drained ones put back, start down until {@code rise} probes succeeded.
  *
  * <p><b>Retries.</b> A request goes to at most {@code maxAttempts} endpoints, never twice to the
  * same one. It goes to the next one after a failed connect (the request never reached the
@@ -456,9 +456,10 @@ public final class FrontBalancer implements AutoCloseable {
     }
 
     /**
-     * Sets who is told about every finished client request (admin requests excluded). Called on the
-     * request's thread after the response was sent; it should be quick and must be thread-safe. An
-     * exception it throws is logged.
+     * Sets who is told about every client request (admin requests excluded), once each. Called on
+     * the request's thread when the response is ready, just before it is written, so a client that
+     * got its response finds its record; it should be quick and must be thread-safe. An exception
+     * it throws is logged.
      *
      * @param listener the listener, not null
      * @return this builder

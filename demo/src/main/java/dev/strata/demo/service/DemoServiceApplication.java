@@ -97,6 +97,9 @@ public class DemoServiceApplication {
    * @param args Spring Boot command-line properties, see the class documentation
    */
   public static void main(String[] args) {
+    if (System.getProperty("io.lettuce.core.jfr") == null) {
+      System.setProperty("io.lettuce.core.jfr", "false"); // no JFR events: less to load at start
+    }
     SpringApplication.run(DemoServiceApplication.class, args);
   }
 

@@ -16,11 +16,18 @@ final class ParentProcessWatch implements SmartLifecycle {
 
   private final DemoSettings settings;
   private final GracefulDrain drain;
+  private final Runnable exit;
   private volatile boolean running;
 
   ParentProcessWatch(DemoSettings settings, GracefulDrain drain) {
+    this(settings, drain, () -> System.exit(0));
+  }
+
+  /** With {@code exit} run (on a thread of its own) instead of {@code System.exit(0)}. */
+  ParentProcessWatch(DemoSettings settings, GracefulDrain drain, Runnable exit) {
     this.settings = settings;
     this.drain = drain;
+    this.exit = exit;
   }
 
   @Override
@@ -44,8 +51,7 @@ final class ParentProcessWatch implements SmartLifecycle {
     }
     log.warn("{}: parent process {} is gone, exiting", settings.instance(), pid);
     drain.skipDelay();
-    Thread exit = new Thread(() -> System.exit(0), "parent-gone-exit");
-    exit.start();
+    new Thread(exit, "parent-gone-exit").start();
   }
 
   @Override

@@ -115,19 +115,19 @@ class StatusPageController {
       """
       <h2>Log in</h2>
       <form id="login"><input name="user" placeholder="user name" required>
-      <button type="submit">Log in</button></form>
+      <button type="submit" name="login">Log in</button></form>
       """;
 
   private static final String CART_FORM =
       """
       <form id="add"><input name="productId" type="number" min="1" value="1" required>
       <input name="quantity" type="number" min="1" max="1000" value="1" required>
-      <button type="submit">Add to cart</button></form>
+      <button type="submit" name="add">Add to cart</button></form>
       """;
 
   private static final String LOGOUT_FORM =
       """
-      <form id="logout"><button type="submit">Log out</button></form>
+      <form id="logout"><button type="submit" name="logout">Log out</button></form>
       """;
 
   private static final String INSTANCES =
@@ -142,62 +142,73 @@ class StatusPageController {
       """
       <script>
       function message(text){document.getElementById('message').textContent=text;}
-      function json(method,url,body){
-        return fetch(url,{method:method,headers:{'Content-Type':'application/json'},
-          body:body===undefined?undefined:JSON.stringify(body)});
+      function request(method,url,body,done){
+        var x=new XMLHttpRequest();
+        x.open(method,url);
+        if(body!==undefined){x.setRequestHeader('Content-Type','application/json');}
+        x.onload=function(){done(x.status,x.responseText);};
+        x.onerror=function(){done(0,'');};
+        x.send(body===undefined?null:JSON.stringify(body));
       }
-      function onSubmit(id,action){
+      function onSubmit(id,send){
         var form=document.getElementById(id);
-        if(form){form.addEventListener('submit',function(e){e.preventDefault();
-          action(new FormData(form)).then(function(r){
-            if(r.ok){location.reload();}else{message(id+' failed: '+r.status);}
-          }).catch(function(e){message(String(e));});});}
+        if(!form){return;}
+        form.addEventListener('submit',function(e){
+          e.preventDefault();
+          send(form,function(status){
+            if(status>=200&&status<300){location.reload();}else{message(id+' failed: '+status);}
+          });
+        });
       }
-      onSubmit('login',function(f){return json('POST','/api/login',{user:f.get('user')});});
-      onSubmit('logout',function(){return json('POST','/api/logout');});
-      onSubmit('add',function(f){
+      onSubmit('login',function(f,done){
+        request('POST','/api/login',{user:f.elements.user.value},done);});
+      onSubmit('logout',function(f,done){request('POST','/api/logout',undefined,done);});
+      onSubmit('add',function(f,done){
         var item='i'+Date.now().toString(36)+Math.floor(Math.random()*1e6).toString(36);
-        return json('PUT','/api/cart/items/'+item,
-          {productId:Number(f.get('productId')),quantity:Number(f.get('quantity'))});
+        request('PUT','/api/cart/items/'+item,{productId:Number(f.elements.productId.value),
+          quantity:Number(f.elements.quantity.value)},done);
       });
-      function cell(row,text,cls){var td=row.insertCell();td.textContent=text;
+      function cell(row,text,cls){var td=row.insertCell(-1);td.textContent=text;
         if(cls){td.className=cls;}return td;}
       function instances(){
-        fetch('/_front/status').then(function(r){
-          if(!r.ok){throw new Error('no front balancer here ('+r.status+')');}
-          return r.json();
-        }).then(function(data){
-          var list=Array.isArray(data)?data:(data.endpoints||[]);
+        request('GET','/_front/status',undefined,function(status,text){
           var table=document.getElementById('instances');
+          var list=null;
+          try{var data=JSON.parse(text);list=Array.isArray(data)?data:data.endpoints;}catch(e){}
+          if(status!==200||!Array.isArray(list)){
+            table.innerHTML='';
+            message('no front balancer here ('+status+
+              '): open this page through the front balancer to control instances');
+            return;
+          }
           table.innerHTML='';
-          var head=table.insertRow();
+          var head=table.insertRow(-1);
           ['instance','port','state','in flight','served',''].forEach(function(h){
             var th=document.createElement('th');th.textContent=h;head.appendChild(th);});
           list.forEach(function(e){
-            var row=table.insertRow();
-            var state=e.up?(e.ejected?'ejected':(e.draining?'draining':'up')):'down';
-            cell(row,e.id);cell(row,String(e.port));cell(row,state,e.up?'up':'down');
+            var row=table.insertRow(-1);
+            var state=!e.up?'down':e.ejected?'ejected':e.draining?'draining':'up';
+            cell(row,e.id);cell(row,String(e.port));cell(row,state,state==='up'?'up':'down');
             cell(row,String(e.inFlight));cell(row,String(e.served));
-            var td=row.insertCell();
+            var td=row.insertCell(-1);
             ['stop','kill','start'].forEach(function(action){
               var b=document.createElement('button');b.textContent=action;
+              b.id=action+'-'+e.id;
               b.addEventListener('click',function(){
-                fetch('/_front/instances/'+encodeURIComponent(e.id)+'/'+action,{method:'POST'})
-                  .then(function(r){message(r.ok?'':action+' '+e.id+' failed: '+r.status);
+                request('POST','/_front/instances/'+encodeURIComponent(e.id)+'/'+action,
+                  undefined,function(s){message(s>=200&&s<300?'':action+' '+e.id+' failed: '+s);
                     instances();});
               });
               td.appendChild(b);
             });
           });
-        }).catch(function(e){
-          document.getElementById('instances').innerHTML='';
-          message(e.message+': open this page through the front balancer to control instances');
         });
       }
       instances();
       var box=document.getElementById('refresh');
       box.checked=sessionStorage.getItem('refresh')==='1';
-      box.addEventListener('change',function(){sessionStorage.setItem('refresh',box.checked?'1':'0');});
+      box.addEventListener('change',function(){
+        sessionStorage.setItem('refresh',box.checked?'1':'0');});
       setInterval(function(){if(box.checked){location.reload();}},2000);
       </script>
       """;

@@ -31,9 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The front's endpoints: an {@link EndpointPool} with a peak-EWMA {@link LoadBalancer} (slow start,
- * outlier ejection, no panic mode), an {@link ActiveHealthChecker} on the readiness path, and
- * per-endpoint in-flight and served counters that outlive the endpoint's membership in the pool.
+ * The front's endpoints: an {@link EndpointPool} with a peak-EWMA {@link LoadBalancer} (2 s decay,
+ * slow start, outlier ejection, no panic mode), an {@link ActiveHealthChecker} on the readiness
+ * path, and per-endpoint in-flight and served counters that outlive the endpoint's membership in
+ * the pool.
  *
  * <p>Membership rules: endpoints given at build time start up; endpoints added later and undrained
  * ones start down and join after {@code rise} good probes. A drained endpoint leaves the pool once
@@ -47,6 +48,14 @@ public final class EndpointSet implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EndpointSet.class);
   private static final int SELECT_TRIES = 8;
+
+  /**
+   * The peak-EWMA cost's time constant: shorter than strata-lb's 10 s default, so that a slow first
+   * (cold) response or a failure fades within seconds and the demo's phases show in the spread.
+   */
+  private static final Duration PEAK_EWMA_DECAY = Duration.ofSeconds(2);
+
+  private static final Duration FAILURE_PENALTY = Duration.ofSeconds(1);
 
   /** How the endpoints are checked and balanced. */
   public record Settings(
@@ -93,7 +102,9 @@ public final class EndpointSet implements AutoCloseable {
       pool.add(endpoint);
     }
     LoadBalancer.Builder lb =
-        LoadBalancer.builder(pool).selector(Selectors.peakEwma()).panicThresholdPercent(0);
+        LoadBalancer.builder(pool)
+            .selector(Selectors.peakEwma(PEAK_EWMA_DECAY, FAILURE_PENALTY))
+            .panicThresholdPercent(0);
     if (!settings.slowStart().isZero()) {
       lb.slowStart(SlowStart.of(settings.slowStart()));
     }

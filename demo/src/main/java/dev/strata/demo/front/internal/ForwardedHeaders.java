@@ -99,6 +99,17 @@ public final class ForwardedHeaders {
     }
   }
 
+  /**
+   * Returns whether the client asked to close its connection after this exchange.
+   *
+   * @param requestHeaders the client request's headers
+   * @return whether a Connection field holds the {@code close} option
+   */
+  public static boolean clientCloses(Headers requestHeaders) {
+    List<String> values = requestHeaders.get("Connection");
+    return values != null && dropped(values).contains("close");
+  }
+
   private static Set<String> dropped(@Nullable List<String> connectionValues) {
     Set<String> dropped = new HashSet<>(HOP_BY_HOP);
     if (connectionValues != null) {

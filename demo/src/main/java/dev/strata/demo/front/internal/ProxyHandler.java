@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Forwards a client request to the endpoints, one attempt at a time, under {@link RetryRules}:
  * never the same endpoint twice, at most {@code maxAttempts} endpoints. The client gets the last
  * answer an endpoint gave, 502 when every attempt failed, 503 when no endpoint was available, 413
- * when the body exceeds {@value #MAX_BODY} bytes. Each request is reported to the listener once.
+ * when the body exceeds {@value #MAX_BODY} bytes. Each request is reported to the listener once,
+ * when its response is ready, just before it is written.
  */
 public final class ProxyHandler implements HttpHandler {
 
@@ -68,29 +70,37 @@ public final class ProxyHandler implements HttpHandler {
     String rawPath = exchange.getRequestURI().getRawPath();
     String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
     List<String> attempted = new ArrayList<>(maxAttempts);
-    Outcome outcome = new Outcome(0, null);
-    try {
-      byte[] body = readBody(exchange);
-      if (body == null) {
-        exchange.getResponseHeaders().set("Connection", "close");
-        outcome = plain(exchange, 413, "request body larger than " + MAX_BODY + " bytes");
-      } else {
-        outcome = forward(exchange, method, path, body, attempted);
+    try (exchange) {
+      Reply reply;
+      try {
+        byte[] body = readBody(exchange);
+        reply =
+            body == null
+                ? Reply.plain(413, "request body larger than " + MAX_BODY + " bytes", true)
+                : forward(exchange, method, path, body, attempted);
+      } catch (IOException e) {
+        log.debug("client of {} {} went away: {}", method, path, e.toString());
+        report(startMillis, method, path, 499, null, attempted, System.nanoTime() - startNanos);
+        return;
       }
-    } catch (IOException e) {
-      log.debug("client of {} {} went away: {}", method, path, e.toString());
-      if (outcome.status == 0) {
-        outcome = new Outcome(499, null);
+      report(
+          startMillis,
+          method,
+          path,
+          reply.status(),
+          reply.endpointId(),
+          attempted,
+          System.nanoTime() - startNanos);
+      try {
+        write(exchange, method, reply);
+      } catch (IOException e) {
+        log.debug("client of {} {} went away: {}", method, path, e.toString());
       }
-    } finally {
-      exchange.close();
-      report(startMillis, method, path, outcome, attempted, System.nanoTime() - startNanos);
     }
   }
 
-  private Outcome forward(
-      HttpExchange exchange, String method, String path, byte[] body, List<String> attempted)
-      throws IOException {
+  private Reply forward(
+      HttpExchange exchange, String method, String path, byte[] body, List<String> attempted) {
     String query = exchange.getRequestURI().getRawQuery();
     UpstreamRequest request =
         new UpstreamRequest(
@@ -130,22 +140,10 @@ public final class ProxyHandler implements HttpHandler {
       }
     }
     if (answer != null) {
-      ForwardedHeaders.response(answer.headers(), exchange.getResponseHeaders());
-      boolean noBody =
-          method.equals("HEAD")
-              || answer.status() == 204
-              || answer.status() == 304
-              || answer.body().length == 0;
-      exchange.sendResponseHeaders(answer.status(), noBody ? -1 : answer.body().length);
-      if (!noBody) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(answer.body());
-        }
-      }
-      return new Outcome(answer.status(), answeredBy);
+      return new Reply(answer.status(), answer.headers(), answer.body(), answeredBy, false);
     }
     if (attempted.isEmpty()) {
-      return plain(exchange, 503, "no endpoint is up");
+      return Reply.plain(503, "no endpoint is up", false);
     }
     log.warn(
         "{} {} failed on {}: {}",
@@ -153,8 +151,24 @@ public final class ProxyHandler implements HttpHandler {
         path,
         attempted,
         failure == null ? "no answer" : failure.getMessage());
-    return plain(
-        exchange, 502, "no endpoint answered (tried " + String.join(", ", attempted) + ")");
+    return Reply.plain(
+        502, "no endpoint answered (tried " + String.join(", ", attempted) + ")", false);
+  }
+
+  private static void write(HttpExchange exchange, String method, Reply reply) throws IOException {
+    ForwardedHeaders.response(reply.headers(), exchange.getResponseHeaders());
+    if (reply.close() || ForwardedHeaders.clientCloses(exchange.getRequestHeaders())) {
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
+    int status = reply.status();
+    boolean noBody =
+        method.equals("HEAD") || status == 204 || status == 304 || reply.body().length == 0;
+    exchange.sendResponseHeaders(status, noBody ? -1 : reply.body().length);
+    if (!noBody) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(reply.body());
+      }
+    }
   }
 
   private static byte @Nullable [] readBody(HttpExchange exchange) throws IOException {
@@ -185,21 +199,12 @@ public final class ProxyHandler implements HttpHandler {
     return body;
   }
 
-  static Outcome plain(HttpExchange exchange, int status, String message) throws IOException {
-    byte[] bytes = (status + " " + message + "\n").getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-    return new Outcome(status, null);
-  }
-
   private void report(
       long startMillis,
       String method,
       String path,
-      Outcome outcome,
+      int status,
+      @Nullable String endpointId,
       List<String> attempted,
       long latencyNanos) {
     Consumer<RequestRecord> target = listener;
@@ -212,9 +217,9 @@ public final class ProxyHandler implements HttpHandler {
               startMillis,
               method,
               path,
-              outcome.endpointId,
+              endpointId,
               attempted,
-              outcome.status,
+              status,
               latencyNanos,
               attempted.size() > 1));
     } catch (RuntimeException e) {
@@ -222,6 +227,21 @@ public final class ProxyHandler implements HttpHandler {
     }
   }
 
-  /** The status the client got and the endpoint that gave it. */
-  record Outcome(int status, @Nullable String endpointId) {}
+  /** What the client gets: an endpoint's answer or the front's own. */
+  private record Reply(
+      int status,
+      List<Map.Entry<String, String>> headers,
+      byte[] body,
+      @Nullable String endpointId,
+      boolean close) {
+
+    static Reply plain(int status, String message, boolean close) {
+      return new Reply(
+          status,
+          List.of(Map.entry("Content-Type", "text/plain; charset=utf-8")),
+          (status + " " + message + "\n").getBytes(StandardCharsets.UTF_8),
+          null,
+          close);
+    }
+  }
 }
