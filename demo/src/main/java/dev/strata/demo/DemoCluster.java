@@ -33,6 +33,8 @@ final class DemoCluster implements InstanceControl, AutoCloseable {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   static final int FALL = 2;
+  static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   private final PrintStream out;
   private final Path runDir;
@@ -98,7 +100,13 @@ final class DemoCluster implements InstanceControl, AutoCloseable {
     out.printf(
         "  starting   %d service JVMs (logs in %s)%n", instanceCount, runDir.toAbsolutePath());
     for (ServiceInstance instance : instances.values()) {
-      instance.awaitReady(READY_TIMEOUT);
+      try {
+        instance.awaitReady(READY_TIMEOUT);
+      } catch (ServiceInstance.ExitedBeforeReady e) {
+        out.println(
+            "  " + e.getMessage().lines().findFirst().orElse("") + " - starting it once more");
+        instance.startAndAwaitReady(READY_TIMEOUT, out::println);
+      }
       out.printf(
           "  ready      %s on port %d (pid %d) after %.1f s%n",
           instance.id(),
@@ -110,8 +118,11 @@ final class DemoCluster implements InstanceControl, AutoCloseable {
         FrontBalancer.builder()
             .port(0)
             .healthPath("/actuator/health/readiness")
-            .probeInterval(Duration.ofMillis(250))
-            .probeTimeout(Duration.ofMillis(500))
+            .probeInterval(PROBE_INTERVAL)
+            // generous: while a JVM starts next to them, the other instances can be slow to
+            // answer on 2 cores, and a probe slower than its timeout counts as a failure. A killed
+            // instance refuses connections at once, so this does not delay its detection.
+            .probeTimeout(PROBE_TIMEOUT)
             .fall(FALL)
             .rise(2)
             .slowStart(Duration.ofSeconds(3))
@@ -190,8 +201,7 @@ final class DemoCluster implements InstanceControl, AutoCloseable {
     beforeStop.run();
     int exit = instance.stop(STOP_TIMEOUT);
     log.accept("SIGTERM, exited with " + exit);
-    instance.start();
-    instance.awaitReady(READY_TIMEOUT);
+    instance.startAndAwaitReady(READY_TIMEOUT, log);
     log.accept("started again and ready");
     f.undrain(id);
     Awaits.until(() -> selectable(id), Duration.ofSeconds(10), id + " to be up at the front");
@@ -237,8 +247,7 @@ final class DemoCluster implements InstanceControl, AutoCloseable {
               out.printf("[control] %s is already running%n", id);
               return;
             }
-            instance.start();
-            instance.awaitReady(READY_TIMEOUT);
+            instance.startAndAwaitReady(READY_TIMEOUT, out::println);
             out.printf("[control] %s started and ready%n", id);
           } catch (RuntimeException e) {
             out.printf("[control] starting %s failed: %s%n", id, e.getMessage());

@@ -170,8 +170,7 @@ final class Scenario {
       restartedAt = System.currentTimeMillis();
       mark(restartedAt, "restart", "restart " + VICTIM);
       step("restarting %s", VICTIM);
-      victim.start();
-      victim.awaitReady(DemoCluster.READY_TIMEOUT);
+      victim.startAndAwaitReady(DemoCluster.READY_TIMEOUT, out::println);
       Awaits.until(
           () -> cluster.selectable(VICTIM), Duration.ofSeconds(10), VICTIM + " up at the front");
       long upAt = System.currentTimeMillis();

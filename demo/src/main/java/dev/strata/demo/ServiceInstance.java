@@ -127,8 +127,8 @@ final class ServiceInstance {
    * Waits until the readiness probe answers 200.
    *
    * @param timeout how long to wait
-   * @throws IllegalStateException when the process exits first or the time runs out; the message
-   *     carries the end of its log
+   * @throws ExitedBeforeReady when the process exits first
+   * @throws IllegalStateException when the time runs out; the message carries the end of its log
    */
   void awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -139,8 +139,7 @@ final class ServiceInstance {
             .build();
     while (true) {
       if (!isAlive()) {
-        throw new IllegalStateException(
-            id + " exited before it was ready; end of its log:\n" + logTail(30));
+        throw new ExitedBeforeReady(id, logTail(30));
       }
       try {
         if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -157,6 +156,37 @@ final class ServiceInstance {
             id + " not ready after " + timeout.toSeconds() + " s; end of its log:\n" + logTail(30));
       }
       pause(Duration.ofMillis(100));
+    }
+  }
+
+  /**
+   * Starts the JVM and waits until it is ready; when the process exits before it is ready (say a
+   * connection timed out on a machine busy starting other JVMs) it is started once more.
+   *
+   * @param timeout how long to wait for readiness, per attempt
+   * @param log told about a retry
+   * @throws IllegalStateException when the second attempt fails too, or readiness times out
+   */
+  void startAndAwaitReady(Duration timeout, Consumer<String> log) {
+    start();
+    try {
+      awaitReady(timeout);
+    } catch (ExitedBeforeReady e) {
+      log.accept(
+          id + " exited before it was ready; starting it once more. End of its log:\n" + e.tail);
+      start();
+      awaitReady(timeout);
+    }
+  }
+
+  /** The process ended before its readiness probe answered 200. */
+  static final class ExitedBeforeReady extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+    private final transient String tail;
+
+    ExitedBeforeReady(String id, String tail) {
+      super(id + " exited before it was ready; end of its log:\n" + tail);
+      this.tail = tail;
     }
   }
 
