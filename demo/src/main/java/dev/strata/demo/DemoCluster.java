@@ -34,7 +34,7 @@ final class DemoCluster implements InstanceControl, AutoCloseable {
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   static final int FALL = 2;
   static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
-  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(4);
 
   private final PrintStream out;
   private final Path runDir;
@@ -103,8 +103,9 @@ final class DemoCluster implements InstanceControl, AutoCloseable {
       try {
         instance.awaitReady(READY_TIMEOUT);
       } catch (ServiceInstance.ExitedBeforeReady e) {
-        out.println(
-            "  " + e.getMessage().lines().findFirst().orElse("") + " - starting it once more");
+        out.printf(
+            "  %s exited before it was ready (log %s); starting it once more%n",
+            instance.id(), instance.logFile().map(Path::toString).orElse("-"));
         instance.startAndAwaitReady(READY_TIMEOUT, out::println);
       }
       out.printf(

@@ -173,7 +173,10 @@ final class ServiceInstance {
       awaitReady(timeout);
     } catch (ExitedBeforeReady e) {
       log.accept(
-          id + " exited before it was ready; starting it once more. End of its log:\n" + e.tail);
+          id
+              + " exited before it was ready (log "
+              + logFile().map(Path::toString).orElse("-")
+              + "); starting it once more");
       start();
       awaitReady(timeout);
     }
@@ -182,11 +185,9 @@ final class ServiceInstance {
   /** The process ended before its readiness probe answered 200. */
   static final class ExitedBeforeReady extends IllegalStateException {
     private static final long serialVersionUID = 1L;
-    private final transient String tail;
 
     ExitedBeforeReady(String id, String tail) {
       super(id + " exited before it was ready; end of its log:\n" + tail);
-      this.tail = tail;
     }
   }
 
