@@ -40,8 +40,12 @@ import org.slf4j.LoggerFactory;
  * front.close();
  * }</pre>
  *
- * <p><b>Balancing.</b> Peak-EWMA power of two choices ({@code Selectors.peakEwma}, 2 s decay) over
- * an {@code EndpointPool}; an {@code ActiveHealthChecker} probes each endpoint's health path and
+ * <p><b>Balancing.</b> Power of two choices, least request ({@code Selectors.powerOfTwoChoices()}),
+ * over an {@code EndpointPool}: of two random endpoints, the one with fewer requests in flight per
+ * unit of (slow-start) weight wins, a recent failure score raising its load. It is preferred here
+ * to peak-EWMA because the demo's identical instances share one small machine, where latency
+ * differs mostly by noise (GC pauses, JIT) that a latency cost would chase, and because slow start
+ * then shows as a clear ramp. An {@code ActiveHealthChecker} probes each endpoint's health path and
  * takes it out after {@code fall} failed probes, back after {@code rise} good ones; then it ramps
  * up under slow start with fresh statistics. {@code outlierEjection} consecutive 5xx answers or
  * failed exchanges eject an endpoint (for 10 s, longer when it repeats). There is no panic mode:
@@ -64,12 +68,28 @@ import org.slf4j.LoggerFactory;
  * answers 200 when it returned (404 for an unknown id, 501 without a control, 500 if it threw).
  *
  * <p>Thread-safe. Requests run on a bounded pool of threads; {@link #close()} stops probing, the
- * server and the threads.
+ * server and the threads. Loading this class sets the system property {@code
+ * sun.net.httpserver.nodelay} to {@code true} unless it is set: without it the JDK's HTTP server
+ * delays every response by a delayed-ACK round (about 40 ms).
  */
 public final class FrontBalancer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FrontBalancer.class);
   private static final Duration EJECTION_TIME = Duration.ofSeconds(10);
+
+  /**
+   * The JDK's HTTP server writes a response's head and body in separate segments; without
+   * TCP_NODELAY, Nagle's algorithm holds the body until the client's delayed ACK (about 40 ms on
+   * Linux) for every response. The server reads this property once, when the first one in the JVM
+   * is created, so it is set as early as this class is loaded, unless set already.
+   */
+  static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+  static {
+    if (System.getProperty(NODELAY_PROPERTY) == null) {
+      System.setProperty(NODELAY_PROPERTY, "true");
+    }
+  }
 
   private final String bindAddress;
   private final int requestedPort;

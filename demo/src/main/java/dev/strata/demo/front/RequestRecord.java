@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  *     answered 413, 502 or 503 itself)
  * @param attemptedEndpointIds the endpoints the request was sent to, in order, each at most once;
  *     empty when it was sent nowhere
- * @param status the status the client got
+ * @param status the status the client got (499 when it went away before its request was read)
  * @param latencyNanos time from arrival until the response was written
  * @param retried whether the request was sent to more than one endpoint
  */

@@ -1,6 +1,7 @@
 package dev.strata.demo.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -57,7 +58,7 @@ class FrontBalancerTest {
         FrontBalancer.builder()
             .healthPath("/ready")
             .probeInterval(Duration.ofMillis(100))
-            .probeTimeout(Duration.ofMillis(500))
+            .probeTimeout(Duration.ofSeconds(2)) // generous: the build machine may be busy
             .fall(2)
             .rise(2)
             .upstreamTimeout(Duration.ofSeconds(5))
@@ -185,7 +186,9 @@ class FrontBalancerTest {
 
   @Test
   void restartedBackendGetsTrafficBackAfterRiseUnderSlowStart() throws Exception {
-    start(b -> b.slowStart(Duration.ofSeconds(5)));
+    // for its first second back the restarted backend weighs a tenth, after t seconds t/10: with
+    // one request at a time (none in flight anywhere), any other backend beats it
+    start(b -> b.slowStart(Duration.ofSeconds(10)));
     load(3, 9);
     TestBackend victim = backends.get(1);
     victim.stop();
@@ -202,20 +205,20 @@ class FrontBalancerTest {
 
     victim.restart();
     await().atMost(Duration.ofSeconds(10)).until(() -> view(victim.name).up());
-    // early in its slow-start window it gets far less than a third of the traffic
+    // early in its slow-start window it gets (almost) nothing instead of a third
     records.clear();
     for (int i = 0; i < 30; i++) {
       assertThat(get("/hello").statusCode()).isEqualTo(200);
     }
     assertThat(records.stream().filter(r -> victim.name.equals(r.endpointId())).count())
-        .isLessThan(6);
-    // and then it takes its share
+        .isLessThanOrEqualTo(2);
+    // but traffic does come back to it
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               load(4, 20);
-              assertThat(victim.hits.get() - hitsWhileDown).isGreaterThanOrEqualTo(10);
+              assertThat(victim.hits.get() - hitsWhileDown).isGreaterThanOrEqualTo(8);
             });
   }
 
@@ -285,6 +288,28 @@ class FrontBalancerTest {
     load(3, 20);
     assertThat(bad.hits.get()).isEqualTo(badHits);
     assertThat(records).noneMatch(r -> r.attemptedEndpointIds().contains(bad.name));
+  }
+
+  @Test
+  void endpointAddedWhileRunningJoinsAfterRise() throws Exception {
+    start(b -> {});
+    try (TestBackend added = new TestBackend("app-4", gate)) {
+      front.addEndpoint("app-4", "127.0.0.1", added.port());
+      assertThat(view("app-4").up()).isFalse(); // not before its probes succeeded
+      await().atMost(Duration.ofSeconds(10)).until(() -> view("app-4").up());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                load(4, 20);
+                assertThat(added.hits.get()).isPositive();
+              });
+      assertThat(front.endpoints()).extracting(FrontEndpointView::id).endsWith("app-4");
+    }
+    assertThatThrownBy(() -> front.addEndpoint("app-1", "127.0.0.1", 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'app-1'");
+    assertThatThrownBy(() -> front.drain("app-9")).hasMessageContaining("'app-9'");
   }
 
   @Test

@@ -44,6 +44,7 @@ class FrontForwardingTest {
             .endpoint("app-1", "127.0.0.1", backend.port())
             .healthPath("/ready")
             .probeInterval(Duration.ofMillis(200))
+            .probeTimeout(Duration.ofSeconds(2))
             .listener(records::add);
     if (withControl) {
       builder.instanceControl(
@@ -95,7 +96,7 @@ class FrontForwardingTest {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), front.port())) {
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("GET /headers?x=1 HTTP/1.1\r\n"
+          ("GET /headers?x=1&y=%20z HTTP/1.1\r\n"
                   + "Host: shop.example\r\n"
                   + "Connection: close, X-Hop\r\n"
                   + "X-Hop: secret\r\n"
@@ -112,6 +113,7 @@ class FrontForwardingTest {
     assertThat(raw).startsWith("HTTP/1.1 200");
     String received = raw.substring(raw.indexOf("\r\n\r\n") + 4);
     assertThat(received)
+        .contains("query=x=1&y=%20z")
         .contains("x-kept=[yes]")
         .contains("host=[shop.example]")
         .contains("x-forwarded-for=[203.0.113.7, 127.0.0.1]")

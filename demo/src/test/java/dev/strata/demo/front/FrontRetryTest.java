@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * The retry rules against backends that fail in the ways that matter: a refused connect (the
  * request never arrived) is retried for any method; a reset after the request arrived only for
  * idempotent ones. The checker probes too rarely to interfere, so these requests are the first to
- * meet the failures; a fresh endpoint (no latency measured yet) is preferred by peak-EWMA, so the
- * failing one is picked by the second request at the latest.
+ * meet the failures. Requests are sent one at a time until the failing backend was picked (half of
+ * the picks while both are unloaded).
  */
 class FrontRetryTest {
 
@@ -77,7 +77,7 @@ class FrontRetryTest {
   void postIsRetriedOnAnotherBackendWhenTheConnectIsRefused() throws Exception {
     startFront("dead", closedPort());
     List<HttpResponse<String>> responses = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 30 && records.stream().noneMatch(RequestRecord::retried); i++) {
       responses.add(send("POST", "/echo"));
     }
 
@@ -96,14 +96,14 @@ class FrontRetryTest {
               assertThat(r.endpointId()).isEqualTo("live");
               assertThat(r.status()).isEqualTo(200);
             });
-    assertThat(live.hits.get()).isEqualTo(3);
+    assertThat(live.hits.get()).isEqualTo(responses.size());
   }
 
   @Test
   void postIsNotRetriedAfterItReachedABackendThatResetTheConnection() throws Exception {
     startFront("resetter", resetter.port());
     List<HttpResponse<String>> responses = new ArrayList<>();
-    for (int i = 0; i < 3 && resetter.requests.get() == 0; i++) {
+    for (int i = 0; i < 30 && resetter.requests.get() == 0; i++) {
       responses.add(send("POST", "/echo"));
     }
 
@@ -127,7 +127,7 @@ class FrontRetryTest {
   void getIsRetriedOnAnotherBackendAfterAReset() throws Exception {
     startFront("resetter", resetter.port());
     List<HttpResponse<String>> responses = new ArrayList<>();
-    for (int i = 0; i < 3 && resetter.requests.get() == 0; i++) {
+    for (int i = 0; i < 30 && resetter.requests.get() == 0; i++) {
       responses.add(send("GET", "/hello"));
     }
 
@@ -137,6 +137,84 @@ class FrontRetryTest {
         .filteredOn(RequestRecord::retried)
         .singleElement()
         .satisfies(r -> assertThat(r.attemptedEndpointIds()).containsExactly("resetter", "live"));
+  }
+
+  @Test
+  void a503IsRetriedForGetButForwardedForPost() throws Exception {
+    try (TestBackend unavailable = new TestBackend("unavailable", new TestBackend.SlowGate())) {
+      unavailable.failing.set(true);
+      unavailable.failStatus.set(503);
+      startFront("unavailable", unavailable.port());
+      List<HttpResponse<String>> gets = new ArrayList<>();
+      for (int i = 0; i < 30 && unavailable.hits.get() == 0; i++) {
+        gets.add(send("GET", "/hello"));
+      }
+      assertThat(gets).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+      assertThat(records)
+          .filteredOn(RequestRecord::retried)
+          .singleElement()
+          .satisfies(
+              r -> assertThat(r.attemptedEndpointIds()).containsExactly("unavailable", "live"));
+
+      front.close(); // a new front: "unavailable" has no failure on record there
+      records.clear();
+      startFront("unavailable", unavailable.port());
+      List<HttpResponse<String>> posts = new ArrayList<>();
+      for (int i = 0; i < 30 && unavailable.hits.get() == 1; i++) {
+        posts.add(send("POST", "/echo"));
+      }
+      HttpResponse<String> last = posts.get(posts.size() - 1);
+      assertThat(last.statusCode()).isEqualTo(503);
+      assertThat(last.headers().firstValue("X-Backend")).hasValue("unavailable");
+      assertThat(records).noneMatch(RequestRecord::retried);
+    }
+  }
+
+  @Test
+  void whenEveryAttemptFailsTheClientGets502AndNoEndpointIsTriedTwice() throws Exception {
+    front =
+        FrontBalancer.builder()
+            .endpoint("dead-1", "127.0.0.1", closedPort())
+            .endpoint("dead-2", "127.0.0.1", closedPort())
+            .endpoint("dead-3", "127.0.0.1", closedPort())
+            .healthPath("/ready")
+            .probeInterval(Duration.ofHours(1))
+            .outlierEjection(0)
+            .maxAttempts(5)
+            .listener(records::add)
+            .build()
+            .start();
+
+    HttpResponse<String> response = send("GET", "/hello");
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    RequestRecord record = records.peek();
+    assertThat(record.status()).isEqualTo(502);
+    assertThat(record.endpointId()).isNull();
+    assertThat(record.retried()).isTrue();
+    assertThat(record.attemptedEndpointIds())
+        .containsExactlyInAnyOrder("dead-1", "dead-2", "dead-3");
+  }
+
+  @Test
+  void idleConnectionClosedByTheBackendIsReplacedWithoutARetry() throws Exception {
+    front =
+        FrontBalancer.builder()
+            .endpoint("live", "127.0.0.1", live.port())
+            .healthPath("/ready")
+            .probeInterval(Duration.ofHours(1))
+            .listener(records::add)
+            .build()
+            .start();
+    assertThat(send("GET", "/hello").statusCode()).isEqualTo(200); // leaves an idle connection
+    live.stop(); // closes it
+    live.restart();
+
+    HttpResponse<String> again = send("GET", "/hello");
+
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(records)
+        .allSatisfy(r -> assertThat(r.attemptedEndpointIds()).containsExactly("live"));
   }
 
   @Test
@@ -156,7 +234,7 @@ class FrontRetryTest {
       try {
         List<HttpResponse<String>> puts = new ArrayList<>();
         gate.arm();
-        for (int i = 0; i < 3 && stuck.hits.get() == 0; i++) {
+        for (int i = 0; i < 30 && stuck.hits.get() == 0; i++) {
           puts.add(send("PUT", "/slow"));
         }
         assertThat(stuck.hits.get()).isEqualTo(1);

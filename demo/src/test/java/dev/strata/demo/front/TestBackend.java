@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code GET /ready}: 200 while {@link #ready} is set, else 503
- *   <li>{@code /hello}: 200 with the backend's name (500 while {@link #failing} is set)
+ *   <li>{@code /hello}: 200 with the backend's name ({@link #failStatus} while {@link #failing} is
+ *       set)
  *   <li>{@code /slow}: like {@code /hello}, but the first request after {@link SlowGate#arm()}
  *       waits for {@link SlowGate#release()}
  *   <li>{@code /echo}: the method and the request body's length; {@code /cookie}: the Cookie field
@@ -32,6 +33,11 @@ import org.jspecify.annotations.Nullable;
  * Every response carries {@code X-Backend: <name>}.
  */
 final class TestBackend implements AutoCloseable {
+
+  static {
+    // like Tomcat, answer without waiting for delayed ACKs (read once per JVM, see FrontBalancer)
+    System.setProperty(FrontBalancer.NODELAY_PROPERTY, "true");
+  }
 
   /** A gate shared by backends: the first {@code /slow} request after arming waits on it. */
   static final class SlowGate {
@@ -72,6 +78,7 @@ final class TestBackend implements AutoCloseable {
   final String name;
   final AtomicBoolean ready = new AtomicBoolean(true);
   final AtomicBoolean failing = new AtomicBoolean();
+  final AtomicInteger failStatus = new AtomicInteger(500);
   final AtomicInteger hits = new AtomicInteger();
   private final SlowGate gate;
   private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -128,7 +135,7 @@ final class TestBackend implements AutoCloseable {
       }
       hits.incrementAndGet();
       if (failing.get()) {
-        send(exchange, 500, "failing");
+        send(exchange, failStatus.get(), "failing");
         return;
       }
       switch (path) {
@@ -145,6 +152,7 @@ final class TestBackend implements AutoCloseable {
         }
         case "/headers" -> {
           StringBuilder text = new StringBuilder();
+          text.append("query=").append(exchange.getRequestURI().getRawQuery()).append('\n');
           exchange
               .getRequestHeaders()
               .forEach((k, v) -> text.append(k.toLowerCase()).append('=').append(v).append('\n'));

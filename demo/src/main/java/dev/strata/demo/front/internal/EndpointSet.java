@@ -31,16 +31,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The front's endpoints: an {@link EndpointPool} with a peak-EWMA {@link LoadBalancer} (2 s decay,
- * slow start, outlier ejection, no panic mode), an {@link ActiveHealthChecker} on the readiness
- * path, and per-endpoint in-flight and served counters that outlive the endpoint's membership in
- * the pool.
+ * The front's endpoints: an {@link EndpointPool} with a power-of-two-choices least-request {@link
+ * LoadBalancer} (slow start, outlier ejection, no panic mode), an {@link ActiveHealthChecker} on
+ * the readiness path, and per-endpoint in-flight and served counters that outlive the endpoint's
+ * membership in the pool.
  *
  * <p>Membership rules: endpoints given at build time start up; endpoints added later and undrained
  * ones start down and join after {@code rise} good probes. A drained endpoint leaves the pool once
  * its requests are done (so it is not probed while its instance is replaced). An endpoint that
  * comes back up after being down rejoins with fresh statistics: otherwise the failures it had when
- * it died would keep its peak-EWMA cost high, and it would get no traffic, long after it recovered.
+ * it died would keep its failure score (and an ejection) for many seconds after it recovered.
  *
  * <p>Thread-safe; membership changes are serialised.
  */
@@ -48,14 +48,6 @@ public final class EndpointSet implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EndpointSet.class);
   private static final int SELECT_TRIES = 8;
-
-  /**
-   * The peak-EWMA cost's time constant: shorter than strata-lb's 10 s default, so that a slow first
-   * (cold) response or a failure fades within seconds and the demo's phases show in the spread.
-   */
-  private static final Duration PEAK_EWMA_DECAY = Duration.ofSeconds(2);
-
-  private static final Duration FAILURE_PENALTY = Duration.ofSeconds(1);
 
   /** How the endpoints are checked and balanced. */
   public record Settings(
@@ -102,9 +94,7 @@ public final class EndpointSet implements AutoCloseable {
       pool.add(endpoint);
     }
     LoadBalancer.Builder lb =
-        LoadBalancer.builder(pool)
-            .selector(Selectors.peakEwma(PEAK_EWMA_DECAY, FAILURE_PENALTY))
-            .panicThresholdPercent(0);
+        LoadBalancer.builder(pool).selector(Selectors.powerOfTwoChoices()).panicThresholdPercent(0);
     if (!settings.slowStart().isZero()) {
       lb.slowStart(SlowStart.of(settings.slowStart()));
     }

@@ -82,6 +82,9 @@ public final class ProxyHandler implements HttpHandler {
         log.debug("client of {} {} went away: {}", method, path, e.toString());
         report(startMillis, method, path, 499, null, attempted, System.nanoTime() - startNanos);
         return;
+      } catch (RuntimeException e) {
+        log.error("{} {} failed in the front", method, path, e);
+        reply = Reply.plain(500, "the front failed to forward the request", true);
       }
       report(
           startMillis,
