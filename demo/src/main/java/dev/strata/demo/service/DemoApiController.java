@@ -52,8 +52,9 @@ class DemoApiController {
 
   @PostMapping("/login")
   Me login(HttpServletRequest request, @RequestBody Login login) {
-    HttpSession session = UserSessions.login(request, login.user());
-    return new Me(UserSessions.user(session), instance, UserSessions.fingerprint(session));
+    String user = UserSessions.requireUserName(login.user());
+    HttpSession session = UserSessions.login(request, user);
+    return new Me(user, instance, UserSessions.fingerprint(session));
   }
 
   @GetMapping("/me")
@@ -85,7 +86,7 @@ class DemoApiController {
   ResponseEntity<Product> price(@PathVariable long id, @RequestBody PriceChange change) {
     Long price = change.priceCents();
     if (price == null || price < 0) {
-      throw new IllegalArgumentException("priceCents must be a number of at least 0");
+      throw new BadInputException("priceCents must be a number of at least 0");
     }
     Product product = catalog.updatePrice(id, price);
     return product == null ? ResponseEntity.notFound().build() : ResponseEntity.ok(product);
@@ -125,8 +126,8 @@ class DemoApiController {
     return stats;
   }
 
-  @ExceptionHandler(IllegalArgumentException.class)
-  ResponseEntity<Map<String, String>> badRequest(IllegalArgumentException e) {
+  @ExceptionHandler(BadInputException.class)
+  ResponseEntity<Map<String, String>> badRequest(BadInputException e) {
     return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
   }
 

@@ -13,6 +13,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -105,7 +106,15 @@ public class DemoServiceApplication {
 
   @Bean
   ProductCatalog productCatalog(
-      JdbcTemplate jdbc, TransactionTemplate transactions, CacheManager caches) {
+      JdbcTemplate jdbc,
+      TransactionTemplate transactions,
+      CacheManager caches,
+      Environment environment) {
+    // without it Spring Boot would quietly make an empty embedded database
+    if (!environment.containsProperty("spring.datasource.url")) {
+      throw new IllegalStateException(
+          "spring.datasource.url is required: the JDBC URL of the database with the product table");
+    }
     return new ProductCatalog(jdbc, transactions, caches);
   }
 

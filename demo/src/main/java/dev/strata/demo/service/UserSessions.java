@@ -31,13 +31,8 @@ final class UserSessions {
    * session is invalidated and a fresh one made.
    *
    * @return the logged-in session
-   * @throws IllegalArgumentException if the user name is unusable
    */
-  static HttpSession login(HttpServletRequest request, @Nullable String user) {
-    if (user == null || !USER.matcher(user).matches()) {
-      throw new IllegalArgumentException(
-          "user must be 1 to 64 letters, digits, '.', '_', '@' or '-'");
-    }
+  static HttpSession login(HttpServletRequest request, String user) {
     HttpSession existing = request.getSession(false);
     if (existing != null && user.equals(existing.getAttribute(SessionFilter.PRINCIPAL_ATTRIBUTE))) {
       request.changeSessionId();
@@ -49,6 +44,18 @@ final class UserSessions {
     HttpSession session = request.getSession(true);
     session.setAttribute(SessionFilter.PRINCIPAL_ATTRIBUTE, user);
     return session;
+  }
+
+  /**
+   * Returns a user name fit for logging in.
+   *
+   * @throws BadInputException if the name is missing or unusable
+   */
+  static String requireUserName(@Nullable String user) {
+    if (user == null || !USER.matcher(user).matches()) {
+      throw new BadInputException("user must be 1 to 64 letters, digits, '.', '_', '@' or '-'");
+    }
+    return user;
   }
 
   /** Returns the logged-in user, or null when the request has no logged-in session. */
@@ -74,18 +81,18 @@ final class UserSessions {
   /**
    * Puts a line into the cart, replacing the line of the same item id.
    *
-   * @throws IllegalArgumentException if the item id, product id or quantity is unusable
+   * @throws BadInputException if the item id, product id or quantity is unusable
    */
   static void putItem(
       HttpSession session, String itemId, @Nullable Long productId, @Nullable Integer quantity) {
     if (!ITEM_ID.matcher(itemId).matches()) {
-      throw new IllegalArgumentException("itemId must be 1 to 64 letters, digits, '.', '_' or '-'");
+      throw new BadInputException("itemId must be 1 to 64 letters, digits, '.', '_' or '-'");
     }
     if (productId == null || productId <= 0) {
-      throw new IllegalArgumentException("productId must be a positive number");
+      throw new BadInputException("productId must be a positive number");
     }
     if (quantity == null || quantity < 1 || quantity > 1000) {
-      throw new IllegalArgumentException("quantity must be between 1 and 1000");
+      throw new BadInputException("quantity must be between 1 and 1000");
     }
     session.setAttribute(CART_PREFIX + itemId, new CartItem(itemId, productId, quantity));
   }
