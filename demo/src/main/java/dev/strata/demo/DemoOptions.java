@@ -24,7 +24,7 @@ record DemoOptions(
   static final String USAGE =
       """
       usage: java -jar demo/target/strata-demo.jar [options]
-        --quick             the shortened scenario (about 30-45 s, what CI runs)
+        --quick             the shortened scenario (about 35-50 s, what CI runs)
         --users N           simulated users (default 12, quick 8)
         --summary FILE      also write the summary as JSON to FILE
         --report FILE       write the HTML report to FILE (default strata-demo-report.html)
