@@ -92,17 +92,26 @@ final class FillRace {
       return reads == 0 ? 0 : 1.0 - (double) loads / reads;
     }
 
+    /**
+     * The share of reads served from the cache with a value that was not stale: a hit on a value
+     * older than a completed invalidation saves a database read only by serving the wrong answer.
+     */
+    double freshHitRatio() {
+      return reads == 0 ? 0 : 1.0 - (double) (loads + staleReads) / reads;
+    }
+
     @Override
     public String toString() {
       return String.format(
-          "%s%s: reads=%d loads=%d writes=%d hitRatio=%.3f staleFills=%d staleReads=%d"
-              + " staleAtQuiescence=%d%s%s",
+          "%s%s: reads=%d loads=%d writes=%d hitRatio=%.3f freshHitRatio=%.3f staleFills=%d"
+              + " staleReads=%d staleAtQuiescence=%d%s%s",
           scheme,
           pause ? " (1 ms pause before fill)" : "",
           reads,
           loads,
           writes,
           hitRatio(),
+          freshHitRatio(),
           staleFills,
           staleReads,
           staleAtQuiescence,

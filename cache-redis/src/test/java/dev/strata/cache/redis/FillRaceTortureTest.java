@@ -43,9 +43,10 @@ abstract class FillRaceTortureTest {
           Long.getLong("strata.torture.seconds", Long.getLong("strata.race.seconds", 2)));
 
   /**
-   * How far below the naive scheme's hit ratio the leased schemes may fall: 5 points in runs of 10
-   * s or more (the claim, measured in 20 s runs); 20 points in the short default run, whose few
-   * thousand reads make the ratio swing by several points between identical runs.
+   * How far below the naive scheme's hit ratio on fresh values the leased schemes may fall: 5
+   * points in runs of 10 s or more (the claim, measured in 20 s runs); 20 points in the short
+   * default run, whose few thousand reads make the ratio swing by several points between identical
+   * runs.
    */
   private static final double HIT_RATIO_TOLERANCE = RUN.toSeconds() >= 10 ? 0.05 : 0.20;
 
@@ -104,11 +105,13 @@ abstract class FillRaceTortureTest {
       assertThat(result.staleFills()).as("stale fills that landed: %s", result).isZero();
       assertThat(result.staleReads()).as("stale reads from Redis: %s", result).isZero();
       assertThat(result.staleAtQuiescence()).as("stale in Redis at quiescence").isZero();
+      // compared with the naive scheme's hits on values that were not stale: its other hits are
+      // the stale reads this test exists to catch
       assertThat(result.hitRatio())
           .as(
-              "hit ratio at most %.0f points below the naive scheme's: %s / %s",
+              "hit ratio at most %.0f points below the naive scheme's fresh hits: %s / %s",
               HIT_RATIO_TOLERANCE * 100, result, naive)
-          .isGreaterThanOrEqualTo(naive.hitRatio() - HIT_RATIO_TOLERANCE);
+          .isGreaterThanOrEqualTo(naive.freshHitRatio() - HIT_RATIO_TOLERANCE);
     }
     assertThat(tiered.staleL1Takes())
         .as("stale Redis values taken into an L1 after it applied the invalidation: %s", tiered)
