@@ -36,17 +36,18 @@ import org.slf4j.LoggerFactory;
  * invalidation message is lost. "Not found" answers are not kept in L1 (the L2 may cache them).
  *
  * <p><b>Writes and invalidations</b> ({@code put}, {@code putAll}, {@code invalidate*}) go to L2,
- * then drop this node's L1 copy and publish an {@link InvalidationEvent} on the bus so that every
- * other node drops its L1 copy within one message delay. Fills (copying from L2 to L1, and loads)
- * are not writes and publish nothing. When the bus reports a gap (events may have been missed,
- * after a reconnect) the whole L1 is cleared. A fetch that an invalidation overtook does not leave
- * its (possibly stale) value in L1: once this node has applied an invalidation of a key (its own
- * write, or another node's event), it never copies into L1 a value of that key fetched from L2 or
- * loaded before, and this check is per key (a write to one key never keeps another key out of L1).
- * Since the publishing node sends its event only after L2 confirmed the write, a fetch that starts
- * after the event was applied reads L2 after the write. The delay of the event itself is the only
- * window in which another node's L1 may serve the older value; {@link RedisInvalidationBus}
- * measures it.
+ * then drop this node's L1 copy, detach this node's lookups of the keys in flight (a lookup after
+ * the write returned starts a new one: read-your-writes on the node) and publish an {@link
+ * InvalidationEvent} on the bus so that every other node drops its L1 copy within one message
+ * delay. Fills (copying from L2 to L1, and loads) are not writes and publish nothing. When the bus
+ * reports a gap (events may have been missed, after a reconnect) the whole L1 is cleared. A fetch
+ * that an invalidation overtook does not leave its (possibly stale) value in L1: once this node has
+ * applied an invalidation of a key (its own write, or another node's event), it never copies into
+ * L1 a value of that key fetched from L2 or loaded before, and this check is per key (a write to
+ * one key never keeps another key out of L1). Since the publishing node sends its event only after
+ * L2 confirmed the write, a fetch that starts after the event was applied reads L2 after the write.
+ * The delay of the event itself is the only window in which another node's L1 may serve the older
+ * value; {@link RedisInvalidationBus} measures it.
  *
  * <p><b>Ownership.</b> L1 and L2 must be used only through this cache (direct writes to them are
  * not broadcast, and the statistics assume it). Keys cross the bus in their {@link KeyCodec} form;
@@ -86,7 +87,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   final InvalidationBus bus;
   private final KeyCodec<K> keyCodec;
   private final Duration l1Ttl;
-  final SingleFlight<K, V> flight = new SingleFlight<>();
+  final SingleFlight<K, V> flight;
   final L1FillFence<K> fence = new L1FillFence<>();
   private final LogThrottle badKeyLog = new LogThrottle(Duration.ofSeconds(10));
   private final TieredCacheAsyncView<K, V> asyncView = new TieredCacheAsyncView<>(this);
@@ -99,6 +100,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     this.bus = Objects.requireNonNull(builder.bus);
     this.keyCodec = Objects.requireNonNull(builder.keyCodec);
     this.l1Ttl = builder.l1Ttl;
+    this.flight = new SingleFlight<>(name, builder.loadTimeout);
     this.subscription = bus.subscribe(name, new PeerListener());
   }
 
@@ -236,8 +238,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     try {
       l2.invalidateAll();
     } finally {
-      clearL1();
-      bus.publish(InvalidationEvent.all(name, bus.nodeId()));
+      invalidatedAll();
     }
   }
 
@@ -350,8 +351,15 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     tickets.values().forEach(L1FillFence.Ticket::close);
   }
 
+  /**
+   * After this node's own write of {@code key} reached L2 (or failed): drops the L1 copy, detaches
+   * this node's load of the key in flight (a lookup after the write starts a new one instead of
+   * joining a load that may have read the old value; the fence keeps that load's value out of L1)
+   * and tells the other nodes.
+   */
   void invalidated(K key) {
     dropLocal(key);
+    flight.detach(key);
     bus.publish(InvalidationEvent.keys(name, List.of(keyCodec.encode(key)), bus.nodeId()));
   }
 
@@ -359,9 +367,17 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     List<String> encoded = new ArrayList<>(keys.size());
     for (K key : keys) {
       dropLocal(key);
+      flight.detach(key);
       encoded.add(keyCodec.encode(key));
     }
     bus.publish(InvalidationEvent.keys(name, encoded, bus.nodeId()));
+  }
+
+  /** As {@link #invalidated(Object)}, for every key. */
+  void invalidatedAll() {
+    clearL1();
+    flight.detachAll();
+    bus.publish(InvalidationEvent.all(name, bus.nodeId()));
   }
 
   private void dropLocal(K key) {
@@ -450,6 +466,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     private @Nullable InvalidationBus bus;
     private @Nullable KeyCodec<K> keyCodec;
     private Duration l1Ttl = DEFAULT_L1_TTL;
+    private @Nullable Duration loadTimeout;
 
     private Builder(@Nullable Cache<K, V> l1, @Nullable Cache<K, V> l2) {
       this.l1 = l1;
@@ -504,6 +521,23 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     }
 
     /**
+     * Bounds how long callers of this node wait for a lookup through L2 in flight ({@code get} and
+     * the asynchronous {@code get}). One that has not completed within {@code loadTimeout} is
+     * failed for every caller waiting for it, with a {@link dev.strata.cache.CacheLoadException}
+     * whose cause is a {@link java.util.concurrent.TimeoutException}, and forgotten, so the next
+     * lookup starts a new one; the thread running it is not interrupted. Give the L2 a load timeout
+     * too ({@link RedisCache.Builder#loadTimeout}): the L2 then also gives up the hung load's
+     * lease, and the next lookup does not join that load in the L2.
+     *
+     * @param loadTimeout a positive duration, or {@code null} for no limit (the default)
+     * @return this builder
+     */
+    public Builder<K, V> loadTimeout(@Nullable Duration loadTimeout) {
+      this.loadTimeout = loadTimeout;
+      return this;
+    }
+
+    /**
      * Validates the settings, subscribes to the bus and returns the cache.
      *
      * @return the cache
@@ -528,6 +562,9 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
       Objects.requireNonNull(l1Ttl, "l1Ttl must not be null");
       if (l1Ttl.isZero() || l1Ttl.isNegative()) {
         throw new IllegalArgumentException("l1Ttl must be positive but was " + l1Ttl);
+      }
+      if (loadTimeout != null && (loadTimeout.isZero() || loadTimeout.isNegative())) {
+        throw new IllegalArgumentException("loadTimeout must be positive but was " + loadTimeout);
       }
       return new TieredCache<>(this);
     }
