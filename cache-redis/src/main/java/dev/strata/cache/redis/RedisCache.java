@@ -542,6 +542,16 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   // ------------------------------------------------------------------------------ internals
 
+  /** Detaches this process's load of {@code key} in flight (a tiered cache applying an event). */
+  void detach(K key) {
+    singleFlight.detach(key);
+  }
+
+  /** Detaches every load of this process in flight. */
+  void detachAll() {
+    singleFlight.detachAll();
+  }
+
   @Nullable V countAndUnwrap(Object found) {
     if (found == StoredEntries.MISS) {
       stats.recordMisses(1);

@@ -44,10 +44,12 @@ import org.slf4j.LoggerFactory;
  * that an invalidation overtook does not leave its (possibly stale) value in L1: once this node has
  * applied an invalidation of a key (its own write, or another node's event), it never copies into
  * L1 a value of that key fetched from L2 or loaded before, and this check is per key (a write to
- * one key never keeps another key out of L1). Since the publishing node sends its event only after
- * L2 confirmed the write, a fetch that starts after the event was applied reads L2 after the write.
- * The delay of the event itself is the only window in which another node's L1 may serve the older
- * value; {@link RedisInvalidationBus} measures it.
+ * one key never keeps another key out of L1); a lookup after it does not join a lookup of the key
+ * that was in flight before it, in this cache nor in a {@link RedisCache} L2, but starts anew.
+ * Since the publishing node sends its event only after L2 confirmed the write, a fetch that starts
+ * after the event was applied reads L2 after the write. The delay of the event itself is the only
+ * window in which another node's L1 may serve the older value; {@link RedisInvalidationBus}
+ * measures it.
  *
  * <p><b>Ownership.</b> L1 and L2 must be used only through this cache (direct writes to them are
  * not broadcast, and the statistics assume it). Keys cross the bus in their {@link KeyCodec} form;
@@ -89,6 +91,10 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   private final Duration l1Ttl;
   final SingleFlight<K, V> flight;
   final L1FillFence<K> fence = new L1FillFence<>();
+
+  /** The L2 when it is a {@link RedisCache}, whose loads in flight an invalidation detaches. */
+  private final @Nullable RedisCache<K, V> redisL2;
+
   private final LogThrottle badKeyLog = new LogThrottle(Duration.ofSeconds(10));
   private final TieredCacheAsyncView<K, V> asyncView = new TieredCacheAsyncView<>(this);
   private final InvalidationBus.Subscription subscription;
@@ -97,6 +103,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     this.name = Objects.requireNonNull(builder.name);
     this.l1 = builder.l1;
     this.l2 = builder.l2;
+    this.redisL2 = builder.l2 instanceof RedisCache<K, V> redis ? redis : null;
     this.bus = Objects.requireNonNull(builder.bus);
     this.keyCodec = Objects.requireNonNull(builder.keyCodec);
     this.l1Ttl = builder.l1Ttl;
@@ -353,13 +360,10 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   /**
    * After this node's own write of {@code key} reached L2 (or failed): drops the L1 copy, detaches
-   * this node's load of the key in flight (a lookup after the write starts a new one instead of
-   * joining a load that may have read the old value; the fence keeps that load's value out of L1)
-   * and tells the other nodes.
+   * this node's lookup of the key in flight (see {@link #dropLocal}) and tells the other nodes.
    */
   void invalidated(K key) {
     dropLocal(key);
-    flight.detach(key);
     bus.publish(InvalidationEvent.keys(name, List.of(keyCodec.encode(key)), bus.nodeId()));
   }
 
@@ -367,7 +371,6 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     List<String> encoded = new ArrayList<>(keys.size());
     for (K key : keys) {
       dropLocal(key);
-      flight.detach(key);
       encoded.add(keyCodec.encode(key));
     }
     bus.publish(InvalidationEvent.keys(name, encoded, bus.nodeId()));
@@ -376,18 +379,32 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   /** As {@link #invalidated(Object)}, for every key. */
   void invalidatedAll() {
     clearL1();
-    flight.detachAll();
     bus.publish(InvalidationEvent.all(name, bus.nodeId()));
   }
 
+  /**
+   * Applies an invalidation of {@code key} (this node's write, or another node's event): no value
+   * fetched before it enters L1 (the fence), the L1 copy is dropped, and the lookup of the key in
+   * flight, in this cache and in a {@link RedisCache} L2, is detached, so a lookup after it starts
+   * anew instead of joining one that may have read the old value (read-your-writes on the node).
+   */
   private void dropLocal(K key) {
     fence.invalidated(key);
     l1.invalidate(key);
+    flight.detach(key);
+    if (redisL2 != null) {
+      redisL2.detach(key);
+    }
   }
 
+  /** As {@link #dropLocal}, for every key (an {@code invalidateAll} or a bus gap). */
   void clearL1() {
     fence.invalidatedAll();
     l1.invalidateAll();
+    flight.detachAll();
+    if (redisL2 != null) {
+      redisL2.detachAll();
+    }
   }
 
   static <K> Set<K> distinct(Iterable<? extends K> keys) {

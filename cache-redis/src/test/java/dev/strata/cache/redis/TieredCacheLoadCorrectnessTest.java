@@ -285,6 +285,42 @@ class TieredCacheLoadCorrectnessTest {
   }
 
   @Test
+  void aLookupAfterAnotherNodesInvalidationWasAppliedDoesNotJoinTheStaleLoad() throws Exception {
+    TieredCache<String, String> cache = tiered();
+    RedisInvalidationBus busOfB = (RedisInvalidationBus) cache.bus;
+    LocalCache<String, String> l1OfA =
+        LocalCache.<String, String>builder().name(name + "-l1-a").build();
+    RedisCache<String, String> l2OfA =
+        track(RedisCache.builder(client).name(name).commandTimeout(Duration.ofSeconds(2)).build());
+    RedisInvalidationBus busOfA =
+        track(RedisInvalidationBus.builder(client).nodeId("peer").build());
+    TieredCache<String, String> nodeA =
+        track(
+            TieredCache.builder(l1OfA, l2OfA)
+                .name("tiered-" + name)
+                .bus(busOfA)
+                .keyCodec(KeyCodec.string())
+                .build());
+    BlockedLoader stale = new BlockedLoader("old");
+    CompletableFuture<String> first = staleLoad(cache, stale);
+
+    nodeA.invalidate("k");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> busOfB.receivedCount() >= busOfA.sentCount());
+    CompletableFuture<String> after = lookup(cache);
+
+    try {
+      assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo("new");
+    } finally {
+      stale.release.countDown();
+    }
+    assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("old");
+    assertNoLevelHoldsOld();
+    assertThat(nodeA.get("k", k -> "loaded on A")).isEqualTo("new");
+  }
+
+  @Test
   void aLoadTimeoutThatIsNotPositiveIsRejectedAtBuild() {
     assertThatThrownBy(() -> builder(null).loadTimeout(Duration.ofMillis(-5)).build())
         .isInstanceOf(IllegalArgumentException.class)
