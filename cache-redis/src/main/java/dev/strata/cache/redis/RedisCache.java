@@ -320,6 +320,11 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    * <p>When Redis cannot be read the loader is called (single-flight still applies) and its value
    * is returned; the fill is then skipped. A loaded value that cannot be encoded or is larger than
    * the maximum is returned but not cached (logged and counted as a skipped write).
+   *
+   * @throws IllegalStateException if the loader asks this cache for {@code key} from the thread
+   *     that loads it (a recursive load)
+   * @throws dev.strata.cache.CacheLoadException also when the load in flight that this caller
+   *     joined ran past the {@link Builder#loadTimeout load timeout}, or the wait was interrupted
    */
   @Override
   public @Nullable V get(K key, CacheLoader<? super K, ? extends V> loader) {

@@ -63,7 +63,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Nulls, threads, failures.</b> As {@link Cache}: null arguments are rejected with a {@link
  * NullPointerException} naming the argument; thread-safe; a loader's exception reaches the caller.
  * Failures of L2 are those of the L2 (a {@code RedisCache} degrades to misses and skipped writes);
- * a write whose L2 call throws still drops the L1 copies before the exception reaches the caller.
+ * a write whose L2 call throws still drops the L1 copies before the exception reaches the caller. A
+ * loader that asks for its own key from its own thread fails with an {@link IllegalStateException}
+ * naming the cache; a {@link Builder#loadTimeout load timeout} frees waiters.
  *
  * <pre>{@code
  * TieredCache<String, User> users = TieredCache.builder(localUsers, redisUsers)
