@@ -259,6 +259,27 @@ class TieredCacheLoadCorrectnessTest {
   }
 
   @Test
+  void anAsyncLookupThatTimesOutFailsAndTheNextLookupLoads() throws Exception {
+    TieredCache<String, String> cache =
+        track(builder(Duration.ofMillis(300)).loadTimeout(Duration.ofMillis(300)).build());
+    CompletableFuture<String> hung = new CompletableFuture<>();
+    CompletableFuture<String> first = cache.async().get("k", k -> hung).toCompletableFuture();
+
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(CacheLoadException.class)
+        .hasMessageContaining(name + "'")
+        .hasCauseInstanceOf(TimeoutException.class);
+    CompletableFuture<String> after =
+        cache.async().get("k", k -> CompletableFuture.completedFuture("new")).toCompletableFuture();
+    assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo("new");
+    assertThat(l2.getIfPresent("k")).isEqualTo("new");
+
+    hung.complete("late");
+    assertThat(l2.getIfPresent("k")).as("the late load lost its lease").isEqualTo("new");
+  }
+
+  @Test
   void aLoaderThatAsksForItsOwnKeyFailsAtOnceNamingTheTieredCache() throws Exception {
     TieredCache<String, String> cache = tiered();
     AtomicReference<TieredCache<String, String>> self = new AtomicReference<>(cache);
