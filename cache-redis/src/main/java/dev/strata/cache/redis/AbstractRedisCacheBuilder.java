@@ -42,6 +42,7 @@ abstract class AbstractRedisCacheBuilder<K, V> {
   Duration leaseMaxWait = RedisCache.DEFAULT_LEASE_MAX_WAIT;
   Duration tombstoneTtl = RedisCache.DEFAULT_TOMBSTONE_TTL;
   double earlyRefreshBeta;
+  @Nullable Duration loadTimeout;
   CircuitBreakerConfig circuitBreakerConfig =
       CircuitBreakerConfig.custom()
           .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -242,6 +243,25 @@ abstract class AbstractRedisCacheBuilder<K, V> {
   }
 
   /**
+   * Bounds how long callers of this process wait for a load of one key in flight ({@code get} and
+   * the asynchronous {@code get}). A load that has not completed within {@code loadTimeout} of its
+   * start (a hung loader, a database that never answers) is failed for every caller waiting for it,
+   * with a {@link dev.strata.cache.CacheLoadException} whose cause is a {@link
+   * java.util.concurrent.TimeoutException}, and forgotten; its fill lease is given back, so the
+   * next lookup of the key (on any process) takes the lease and loads again instead of waiting for
+   * it. The thread running a late blocking load is not interrupted and gets its own value when the
+   * loader returns; that value is not cached (its lease is gone). Bulk loads are not bounded.
+   *
+   * @param loadTimeout a positive duration, or {@code null} for no limit (the default: callers wait
+   *     as long as the load runs)
+   * @return this builder
+   */
+  public RedisCache.Builder<K, V> loadTimeout(@Nullable Duration loadTimeout) {
+    this.loadTimeout = loadTimeout;
+    return self();
+  }
+
+  /**
    * Validates the settings, connects and builds the cache.
    *
    * @return the cache, which the caller must {@link RedisCache#close() close}
@@ -274,6 +294,9 @@ abstract class AbstractRedisCacheBuilder<K, V> {
     if (!(earlyRefreshBeta >= 0 && earlyRefreshBeta <= 10)) {
       throw new IllegalArgumentException(
           "earlyRefresh must be in [0, 10] but was " + earlyRefreshBeta);
+    }
+    if (loadTimeout != null && (loadTimeout.isZero() || loadTimeout.isNegative())) {
+      throw new IllegalArgumentException("loadTimeout must be positive but was " + loadTimeout);
     }
     return new RedisCache<>(this, connector.open(commandTimeout));
   }

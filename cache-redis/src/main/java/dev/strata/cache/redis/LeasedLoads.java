@@ -1,9 +1,11 @@
 package dev.strata.cache.redis;
 
+import dev.strata.cache.CacheLoadException;
 import dev.strata.cache.CacheLoader;
 import dev.strata.cache.redis.internal.LeasedFill;
 import dev.strata.cache.redis.internal.StoredEntries;
 import dev.strata.cache.redis.internal.StoredValueFormat;
+import dev.strata.cache.spi.SingleFlight;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,13 +33,41 @@ final class LeasedLoads<K, V> {
   }
 
   /**
-   * Loads one key after a miss, as the single flight of this process: takes the key's lease (or
-   * waits for another caller's fill), loads, and fills under the lease.
+   * Loads one key after a miss, or waits for this process's load of it in flight (single flight):
+   * the loader's unchecked failure is rethrown as it is, a checked one wrapped in a {@link
+   * CacheLoadException}.
    */
-  @Nullable V load(K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader)
+  @Nullable V loadOnce(K key, byte[] redisKey, CacheLoader<? super K, ? extends V> loader) {
+    SingleFlight<K, V> flight = cache.singleFlight;
+    CompletableFuture<@Nullable V> mine = new CompletableFuture<>();
+    CompletableFuture<@Nullable V> running = flight.lead(key, mine);
+    if (running != null) {
+      return flight.await(running);
+    }
+    V value;
+    try {
+      value = load(key, redisKey, loader, mine);
+    } catch (Throwable t) {
+      flight.fail(key, mine, t);
+      throw propagate(t);
+    }
+    flight.complete(key, mine, value);
+    return value;
+  }
+
+  /**
+   * Loads one key after a miss, as the single flight {@code mine} of this process: takes the key's
+   * lease (or waits for another caller's fill), loads, and fills under the lease.
+   */
+  private @Nullable V load(
+      K key,
+      byte[] redisKey,
+      CacheLoader<? super K, ? extends V> loader,
+      CompletableFuture<@Nullable V> mine)
       throws Exception {
     long stamp = cache.stamps.stamp(key);
     LeasedFill.Acquired lease = cache.leaseWaits.acquireOrWait(redisKey, cache.leaseMaxWait);
+    releaseOnTimeout(mine, redisKey, lease);
     Object found = foundWhileLeasing(redisKey, lease);
     if (found != StoredEntries.MISS) {
       return StoredEntries.unwrap(found);
@@ -61,6 +92,39 @@ final class LeasedLoads<K, V> {
             loadNanos)
         .join();
     return value;
+  }
+
+  /**
+   * Gives the lease of a load back as soon as its single flight {@code flight} fails with the load
+   * timeout: the next lookup of the key (of any process) then takes the lease and loads, instead of
+   * waiting for a load that its own process has given up on; the late load's fill, if any, is
+   * rejected because its lease is gone.
+   */
+  void releaseOnTimeout(CompletableFuture<?> flight, byte[] redisKey, LeasedFill.Acquired lease) {
+    if (lease.outcome() != LeasedFill.Outcome.GRANTED) {
+      return;
+    }
+    flight.whenComplete(
+        (value, error) -> {
+          if (error instanceof CacheLoadException && error.getCause() instanceof TimeoutException) {
+            cache.leasedFill.release(redisKey, lease);
+          }
+        });
+  }
+
+  /** The loader's failure as the contract wants it: unchecked as it is, checked wrapped. */
+  private RuntimeException propagate(Throwable failure) {
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    if (failure instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    throw new CacheLoadException(
+        "cache '" + cache.name() + "' failed to load: " + failure, failure);
   }
 
   /**

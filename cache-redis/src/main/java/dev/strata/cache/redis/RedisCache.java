@@ -95,8 +95,10 @@ import org.jspecify.annotations.Nullable;
  * when the fill lands (pub/sub on the cache's lease channel, with a bounded backoff as a fallback;
  * {@code get}, {@code getAll} and their asynchronous forms alike, the latter without blocking a
  * thread), at most {@link Builder#leaseMaxWait the maximum wait}, then loads and returns its value
- * without filling. Within a process, {@link #get(Object, CacheLoader)} is single-flight, and a load
- * in flight when this process puts or invalidates the key does not fill either. Optionally ({@link
+ * without filling. Within a process, {@link #get(Object, CacheLoader)} is single-flight; a load in
+ * flight when this process puts or invalidates the key does not fill, and a lookup after the write
+ * starts a new load instead of joining it (read-your-writes in the process). A {@link
+ * Builder#loadTimeout load timeout} frees the callers of a load that hangs. Optionally ({@link
  * Builder#earlyRefresh}), entries loaded by {@code get(key, loader)} are refreshed shortly before
  * they expire by one caller of all processes (XFetch). See {@code
  * docs/consistency-across-nodes.md}.
@@ -137,7 +139,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   final RedisCacheBulkReads<K, V> bulk = new RedisCacheBulkReads<>(this);
   final RedisCacheWrites<K, V> writes = new RedisCacheWrites<>(this);
   final StatsCounter stats = StatsCounter.concurrent();
-  final SingleFlight<K, V> singleFlight = new SingleFlight<>();
+  final SingleFlight<K, V> singleFlight;
   private final RedisCacheAsyncView<K, V> asyncView = new RedisCacheAsyncView<>(this);
 
   /** Tells a fill whether its key was put or invalidated since its load started. */
@@ -155,6 +157,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
 
   RedisCache(AbstractRedisCacheBuilder<K, V> builder, RedisConnectionResource connection) {
     this.name = builder.name();
+    this.singleFlight = new SingleFlight<>(name, builder.loadTimeout);
     this.layout = new RedisKeyLayout<>(builder.keys, name, builder.keyCodec);
     this.ttlPolicy = builder.ttlPolicy;
     this.circuitBreaker =
@@ -317,6 +320,11 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    * <p>When Redis cannot be read the loader is called (single-flight still applies) and its value
    * is returned; the fill is then skipped. A loaded value that cannot be encoded or is larger than
    * the maximum is returned but not cached (logged and counted as a skipped write).
+   *
+   * @throws IllegalStateException if the loader asks this cache for {@code key} from the thread
+   *     that loads it (a recursive load)
+   * @throws dev.strata.cache.CacheLoadException also when the load in flight that this caller
+   *     joined ran past the {@link Builder#loadTimeout load timeout}, or the wait was interrupted
    */
   @Override
   public @Nullable V get(K key, CacheLoader<? super K, ? extends V> loader) {
@@ -333,7 +341,7 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
       return countAndUnwrap(found);
     }
     stats.recordMisses(1);
-    return singleFlight.load(key, k -> leases.load(k, redisKey, loader));
+    return leases.loadOnce(key, redisKey, loader);
   }
 
   /**
@@ -538,6 +546,16 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
   }
 
   // ------------------------------------------------------------------------------ internals
+
+  /** Detaches this process's load of {@code key} in flight (a tiered cache applying an event). */
+  void detach(K key) {
+    singleFlight.detach(key);
+  }
+
+  /** Detaches every load of this process in flight. */
+  void detachAll() {
+    singleFlight.detachAll();
+  }
 
   @Nullable V countAndUnwrap(Object found) {
     if (found == StoredEntries.MISS) {

@@ -4,6 +4,7 @@ import dev.strata.cache.AsyncCache;
 import dev.strata.cache.Cache;
 import dev.strata.cache.redis.internal.LeasedFill;
 import dev.strata.cache.redis.internal.StoredEntries;
+import dev.strata.cache.spi.SingleFlight;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -52,20 +54,64 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
                 return CompletableFuture.completedFuture(cache.countAndUnwrap(found));
               }
               cache.stats.recordMisses(1);
-              return cache.singleFlight.loadAsync(key, k -> loadAndFill(k, redisKey, loader));
+              return loadOnce(key, redisKey, loader);
             });
+  }
+
+  /**
+   * Loads one key after a miss, or joins this process's load of it in flight (single flight, shared
+   * with the blocking {@code get}).
+   */
+  private CompletableFuture<@Nullable V> loadOnce(
+      K key,
+      byte[] redisKey,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
+    SingleFlight<K, V> flight = cache.singleFlight;
+    CompletableFuture<@Nullable V> mine = new CompletableFuture<>();
+    CompletableFuture<@Nullable V> running;
+    try {
+      running = flight.lead(key, mine);
+    } catch (IllegalStateException recursive) {
+      return CompletableFuture.failedFuture(recursive);
+    }
+    if (running != null) {
+      return running.thenApply(v -> v);
+    }
+    try {
+      CompletableFuture<@Nullable V> load = loadAndFill(key, redisKey, loader, mine);
+      flight.handOff(key, mine);
+      load.whenComplete(
+          (value, error) -> {
+            if (error != null) {
+              flight.fail(key, mine, unwrap(error));
+            } else {
+              flight.complete(key, mine, value);
+            }
+          });
+    } catch (Throwable t) {
+      flight.fail(key, mine, t);
+    }
+    return mine.thenApply(v -> v);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   private CompletableFuture<@Nullable V> loadAndFill(
       K key,
       byte[] redisKey,
-      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+      CompletableFuture<@Nullable V> mine) {
     long stamp = cache.stamps.stamp(key);
     return cache
         .leaseWaits
         .acquireOrWaitAsync(redisKey, cache.leaseMaxWait)
         .thenCompose(
             lease -> {
+              cache.leases.releaseOnTimeout(mine, redisKey, lease);
               Object found = cache.leases.foundWhileLeasing(redisKey, lease);
               if (found != StoredEntries.MISS) {
                 return CompletableFuture.completedFuture(StoredEntries.<V>unwrap(found));

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * The writes of a {@link RedisCache}, blocking and non-blocking: puts (a put whose SET failed
  * removes the old value) and invalidations (tombstones, or a scan of the cache's sub-space). Each
  * first moves the stamps of its keys under the fill lock, so no load of this process that started
- * before it fills afterwards. Thread-safe (stateless apart from the cache).
+ * before it fills afterwards, and detaches those loads, so no lookup after it joins them.
+ * Thread-safe (stateless apart from the cache).
  */
 final class RedisCacheWrites<K, V> {
 
@@ -91,10 +92,16 @@ final class RedisCacheWrites<K, V> {
     } finally {
       cache.fillLock.writeLock().unlock();
     }
+    cache.singleFlight.detachAll();
     return cache.redis.unlinkMatchingAsync(cache.layout.scanPattern(), cache.layout::owns);
   }
 
-  /** Moves the stamps of keys about to be put or invalidated, so no older fill of them lands. */
+  /**
+   * Moves the stamps of keys about to be put or invalidated, so no older fill of them lands, then
+   * detaches their loads in flight, so a lookup after the write starts a new load instead of
+   * joining one that may have read the old value. A detached load keeps its lease: the write about
+   * to be sent replaces it in Redis (a value or a tombstone), which ends the waits for it.
+   */
   private void invalidated(Iterable<? extends K> keys) {
     cache.fillLock.writeLock().lock();
     try {
@@ -103,6 +110,9 @@ final class RedisCacheWrites<K, V> {
       }
     } finally {
       cache.fillLock.writeLock().unlock();
+    }
+    for (K key : keys) {
+      cache.singleFlight.detach(key);
     }
   }
 

@@ -36,13 +36,16 @@ import org.slf4j.LoggerFactory;
  * invalidation message is lost. "Not found" answers are not kept in L1 (the L2 may cache them).
  *
  * <p><b>Writes and invalidations</b> ({@code put}, {@code putAll}, {@code invalidate*}) go to L2,
- * then drop this node's L1 copy and publish an {@link InvalidationEvent} on the bus so that every
- * other node drops its L1 copy within one message delay. Fills (copying from L2 to L1, and loads)
- * are not writes and publish nothing. When the bus reports a gap (events may have been missed,
- * after a reconnect) the whole L1 is cleared. A fetch that an invalidation overtook does not leave
- * its (possibly stale) value in L1: once this node has applied an invalidation of a key (its own
- * write, or another node's event), it never copies into L1 a value of that key fetched from L2 or
- * loaded before, and this check is per key (a write to one key never keeps another key out of L1).
+ * then drop this node's L1 copy, detach this node's lookups of the keys in flight (a lookup after
+ * the write returned starts a new one: read-your-writes on the node) and publish an {@link
+ * InvalidationEvent} on the bus so that every other node drops its L1 copy within one message
+ * delay. Fills (copying from L2 to L1, and loads) are not writes and publish nothing. When the bus
+ * reports a gap (events may have been missed, after a reconnect) the whole L1 is cleared. A fetch
+ * that an invalidation overtook does not leave its (possibly stale) value in L1: once this node has
+ * applied an invalidation of a key (its own write, or another node's event), it never copies into
+ * L1 a value of that key fetched from L2 or loaded before, and this check is per key (a write to
+ * one key never keeps another key out of L1); a lookup after it does not join a lookup of the key
+ * that was in flight before it, in this cache nor in a {@link RedisCache} L2, but starts anew.
  * Since the publishing node sends its event only after L2 confirmed the write, a fetch that starts
  * after the event was applied reads L2 after the write. The delay of the event itself is the only
  * window in which another node's L1 may serve the older value; {@link RedisInvalidationBus}
@@ -60,7 +63,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Nulls, threads, failures.</b> As {@link Cache}: null arguments are rejected with a {@link
  * NullPointerException} naming the argument; thread-safe; a loader's exception reaches the caller.
  * Failures of L2 are those of the L2 (a {@code RedisCache} degrades to misses and skipped writes);
- * a write whose L2 call throws still drops the L1 copies before the exception reaches the caller.
+ * a write whose L2 call throws still drops the L1 copies before the exception reaches the caller. A
+ * loader that asks for its own key from its own thread fails with an {@link IllegalStateException}
+ * naming the cache; a {@link Builder#loadTimeout load timeout} frees waiters.
  *
  * <pre>{@code
  * TieredCache<String, User> users = TieredCache.builder(localUsers, redisUsers)
@@ -86,8 +91,12 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
   final InvalidationBus bus;
   private final KeyCodec<K> keyCodec;
   private final Duration l1Ttl;
-  final SingleFlight<K, V> flight = new SingleFlight<>();
+  final SingleFlight<K, V> flight;
   final L1FillFence<K> fence = new L1FillFence<>();
+
+  /** The L2 when it is a {@link RedisCache}, whose loads in flight an invalidation detaches. */
+  private final @Nullable RedisCache<K, V> redisL2;
+
   private final LogThrottle badKeyLog = new LogThrottle(Duration.ofSeconds(10));
   private final TieredCacheAsyncView<K, V> asyncView = new TieredCacheAsyncView<>(this);
   private final InvalidationBus.Subscription subscription;
@@ -96,9 +105,11 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     this.name = Objects.requireNonNull(builder.name);
     this.l1 = builder.l1;
     this.l2 = builder.l2;
+    this.redisL2 = builder.l2 instanceof RedisCache<K, V> redis ? redis : null;
     this.bus = Objects.requireNonNull(builder.bus);
     this.keyCodec = Objects.requireNonNull(builder.keyCodec);
     this.l1Ttl = builder.l1Ttl;
+    this.flight = new SingleFlight<>(name, builder.loadTimeout);
     this.subscription = bus.subscribe(name, new PeerListener());
   }
 
@@ -236,8 +247,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     try {
       l2.invalidateAll();
     } finally {
-      clearL1();
-      bus.publish(InvalidationEvent.all(name, bus.nodeId()));
+      invalidatedAll();
     }
   }
 
@@ -350,6 +360,10 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     tickets.values().forEach(L1FillFence.Ticket::close);
   }
 
+  /**
+   * After this node's own write of {@code key} reached L2 (or failed): drops the L1 copy, detaches
+   * this node's lookup of the key in flight (see {@link #dropLocal}) and tells the other nodes.
+   */
   void invalidated(K key) {
     dropLocal(key);
     bus.publish(InvalidationEvent.keys(name, List.of(keyCodec.encode(key)), bus.nodeId()));
@@ -364,14 +378,35 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     bus.publish(InvalidationEvent.keys(name, encoded, bus.nodeId()));
   }
 
+  /** As {@link #invalidated(Object)}, for every key. */
+  void invalidatedAll() {
+    clearL1();
+    bus.publish(InvalidationEvent.all(name, bus.nodeId()));
+  }
+
+  /**
+   * Applies an invalidation of {@code key} (this node's write, or another node's event): no value
+   * fetched before it enters L1 (the fence), the L1 copy is dropped, and the lookup of the key in
+   * flight, in this cache and in a {@link RedisCache} L2, is detached, so a lookup after it starts
+   * anew instead of joining one that may have read the old value (read-your-writes on the node).
+   */
   private void dropLocal(K key) {
     fence.invalidated(key);
     l1.invalidate(key);
+    flight.detach(key);
+    if (redisL2 != null) {
+      redisL2.detach(key);
+    }
   }
 
+  /** As {@link #dropLocal}, for every key (an {@code invalidateAll} or a bus gap). */
   void clearL1() {
     fence.invalidatedAll();
     l1.invalidateAll();
+    flight.detachAll();
+    if (redisL2 != null) {
+      redisL2.detachAll();
+    }
   }
 
   static <K> Set<K> distinct(Iterable<? extends K> keys) {
@@ -450,6 +485,7 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     private @Nullable InvalidationBus bus;
     private @Nullable KeyCodec<K> keyCodec;
     private Duration l1Ttl = DEFAULT_L1_TTL;
+    private @Nullable Duration loadTimeout;
 
     private Builder(@Nullable Cache<K, V> l1, @Nullable Cache<K, V> l2) {
       this.l1 = l1;
@@ -504,6 +540,23 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
     }
 
     /**
+     * Bounds how long callers of this node wait for a lookup through L2 in flight ({@code get} and
+     * the asynchronous {@code get}). One that has not completed within {@code loadTimeout} is
+     * failed for every caller waiting for it, with a {@link dev.strata.cache.CacheLoadException}
+     * whose cause is a {@link java.util.concurrent.TimeoutException}, and forgotten, so the next
+     * lookup starts a new one; the thread running it is not interrupted. Give the L2 a load timeout
+     * too ({@link RedisCache.Builder#loadTimeout}): the L2 then also gives up the hung load's
+     * lease, and the next lookup does not join that load in the L2.
+     *
+     * @param loadTimeout a positive duration, or {@code null} for no limit (the default)
+     * @return this builder
+     */
+    public Builder<K, V> loadTimeout(@Nullable Duration loadTimeout) {
+      this.loadTimeout = loadTimeout;
+      return this;
+    }
+
+    /**
      * Validates the settings, subscribes to the bus and returns the cache.
      *
      * @return the cache
@@ -528,6 +581,9 @@ public final class TieredCache<K, V> implements Cache<K, V>, AutoCloseable {
       Objects.requireNonNull(l1Ttl, "l1Ttl must not be null");
       if (l1Ttl.isZero() || l1Ttl.isNegative()) {
         throw new IllegalArgumentException("l1Ttl must be positive but was " + l1Ttl);
+      }
+      if (loadTimeout != null && (loadTimeout.isZero() || loadTimeout.isNegative())) {
+        throw new IllegalArgumentException("loadTimeout must be positive but was " + loadTimeout);
       }
       return new TieredCache<>(this);
     }

@@ -2,7 +2,6 @@ package dev.strata.cache.redis;
 
 import dev.strata.cache.AsyncCache;
 import dev.strata.cache.Cache;
-import dev.strata.cache.invalidation.InvalidationEvent;
 import dev.strata.cache.redis.internal.L1FillFence;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -182,12 +181,7 @@ final class TieredCacheAsyncView<K, V> implements AsyncCache<K, V> {
 
   @Override
   public CompletionStage<Void> invalidateAll() {
-    return afterwards(
-        cache.l2.async().invalidateAll(),
-        () -> {
-          cache.clearL1();
-          cache.bus.publish(InvalidationEvent.all(cache.name(), cache.bus.nodeId()));
-        });
+    return afterwards(cache.l2.async().invalidateAll(), cache::invalidatedAll);
   }
 
   @Override
