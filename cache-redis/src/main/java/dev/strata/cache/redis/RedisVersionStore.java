@@ -72,7 +72,7 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
   /** Marks an id whose version could not be read and was never known, until the next retry. */
   private static final long UNKNOWN = -1;
 
-  private final String keyPrefix;
+  private final String versionKeyPrefix;
   private final long localTtlNanos;
   private final int maxLocalVersions;
   private final RedisConnection<String, String> connection;
@@ -89,7 +89,7 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
   private record Known(long version, long observedAtNanos, long freshUntilNanos) {}
 
   private RedisVersionStore(Builder builder, RedisConnection<String, String> connection) {
-    this.keyPrefix = KeyNamespace.of(builder.keyPrefix).versionKeyPrefix();
+    this.versionKeyPrefix = KeyNamespace.of(builder.keyPrefix).versionKeyPrefix();
     this.localTtlNanos = builder.localTtl.toNanos();
     this.maxLocalVersions = builder.maxLocalVersions;
     this.connection = connection;
@@ -160,7 +160,7 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
     long bumpedAt = System.nanoTime();
     long version;
     try {
-      version = Objects.requireNonNull(commands.incr(keyPrefix + id));
+      version = Objects.requireNonNull(commands.incr(versionKeyPrefix + id));
     } catch (RuntimeException e) {
       failures.increment();
       throw new RedisException("could not bump the version of '" + id + "'", e);
@@ -186,7 +186,7 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
    * @return {@code <keyPrefix>:v:<id>}
    */
   public String redisKey(String id) {
-    return keyPrefix + Objects.requireNonNull(id, "id must not be null");
+    return versionKeyPrefix + Objects.requireNonNull(id, "id must not be null");
   }
 
   /** Closes the store's connection; idempotent. */
@@ -203,7 +203,7 @@ public final class RedisVersionStore implements VersionStore, AutoCloseable {
     }
     long askedAt = System.nanoTime();
     try {
-      String raw = commands.get(keyPrefix + id);
+      String raw = commands.get(versionKeyPrefix + id);
       return remember(id, parse(id, raw), askedAt);
     } catch (RuntimeException e) {
       failures.increment();
