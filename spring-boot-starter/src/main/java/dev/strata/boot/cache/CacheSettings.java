@@ -4,6 +4,9 @@ import dev.strata.boot.StrataConfigurationException;
 import dev.strata.boot.cache.StrataCacheProperties.CacheSpec;
 import dev.strata.cache.TtlPolicy;
 import java.time.Duration;
+import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +20,11 @@ import org.jspecify.annotations.Nullable;
  * @param negativeTtl how long a null is cached; zero for never
  * @param maximumSize the bound of the local level, or 0 for none
  * @param localTtl how long the local tier keeps a copy of a Redis value (tiered mode)
+ * @param loadTimeout how long callers wait at most for a load in flight, or null for no limit
+ * @param leaseDuration how long a fill lease lives (Redis level)
+ * @param leaseMaxWait how long a miss waits at most for another caller's fill (Redis level)
+ * @param tombstoneTtl how long an invalidation's tombstone lives (Redis level)
+ * @param earlyRefreshBeta the XFetch factor of early refresh (Redis level), 0 for off
  */
 record CacheSettings(
     String name,
@@ -24,10 +32,22 @@ record CacheSettings(
     TtlPolicy ttl,
     Duration negativeTtl,
     long maximumSize,
-    Duration localTtl) {
+    Duration localTtl,
+    @Nullable Duration loadTimeout,
+    Duration leaseDuration,
+    Duration leaseMaxWait,
+    Duration tombstoneTtl,
+    double earlyRefreshBeta) {
 
   static final Duration DEFAULT_NEGATIVE_TTL_WITHOUT_TTL = Duration.ofMinutes(5);
   static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+  // the defaults and ranges of RedisCache.Builder, checked here to fail startup with property names
+  static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(10);
+  static final Duration DEFAULT_LEASE_MAX_WAIT = Duration.ofSeconds(2);
+  static final Duration DEFAULT_TOMBSTONE_TTL = Duration.ofSeconds(60);
+  private static final Duration MAX_LEASE_DURATION = Duration.ofHours(1);
+  private static final Duration MAX_TOMBSTONE_TTL = Duration.ofDays(1);
+  private static final double MAX_EARLY_REFRESH_BETA = 10.0;
 
   /**
    * Resolves and validates the settings of a cache.
@@ -92,6 +112,16 @@ record CacheSettings(
     if (localTtl.value != null && (localTtl.value.isZero() || localTtl.value.isNegative())) {
       throw bad(localTtl, "must be a positive duration");
     }
+    Setting<Duration> loadTimeout =
+        pick(own, defaults, CacheSpec::getLoadTimeout, ownPrefix, defaultsPrefix, "load-timeout");
+    if (loadTimeout.value != null
+        && (loadTimeout.value.isZero() || loadTimeout.value.isNegative())) {
+      throw bad(loadTimeout, "must be a positive duration (leave it unset for no limit)");
+    }
+    RedisOptions redisOptions = redisOptions(own, defaults, ownPrefix, defaultsPrefix);
+    if (resolvedMode == CacheMode.LOCAL && mode.value == CacheMode.LOCAL && own != null) {
+      refuseRedisOnlyOnLocal(own, ownPrefix, mode.property);
+    }
     TtlPolicy policy =
         TtlPolicy.builder()
             .defaultTtl(ttl.value)
@@ -108,7 +138,103 @@ record CacheSettings(
         policy,
         negativeTtl,
         size.value == null ? DEFAULT_MAXIMUM_SIZE : size.value,
-        resolvedLocalTtl);
+        resolvedLocalTtl,
+        loadTimeout.value,
+        redisOptions.leaseDuration,
+        redisOptions.leaseMaxWait,
+        redisOptions.tombstoneTtl,
+        redisOptions.earlyRefreshBeta);
+  }
+
+  private static RedisOptions redisOptions(
+      @Nullable CacheSpec own, CacheSpec defaults, String ownPrefix, String defaultsPrefix) {
+    Setting<Duration> lease =
+        pick(
+            own,
+            defaults,
+            CacheSpec::getLeaseDuration,
+            ownPrefix,
+            defaultsPrefix,
+            "lease-duration");
+    if (lease.value != null
+        && (lease.value.compareTo(Duration.ofMillis(1)) < 0
+            || lease.value.compareTo(MAX_LEASE_DURATION) > 0)) {
+      throw bad(lease, "must be from 1ms to 1h");
+    }
+    Duration leaseDuration = lease.value != null ? lease.value : DEFAULT_LEASE_DURATION;
+    Setting<Duration> wait =
+        pick(
+            own, defaults, CacheSpec::getLeaseMaxWait, ownPrefix, defaultsPrefix, "lease-max-wait");
+    Duration leaseMaxWait;
+    if (wait.value != null) {
+      if (wait.value.isNegative() || wait.value.compareTo(leaseDuration) > 0) {
+        throw bad(
+            wait, "must be from 0 to the lease duration (" + describe(lease, leaseDuration) + ")");
+      }
+      leaseMaxWait = wait.value;
+    } else {
+      leaseMaxWait = min(DEFAULT_LEASE_MAX_WAIT, leaseDuration);
+    }
+    Setting<Duration> tombstone =
+        pick(own, defaults, CacheSpec::getTombstoneTtl, ownPrefix, defaultsPrefix, "tombstone-ttl");
+    Duration tombstoneTtl;
+    if (tombstone.value != null) {
+      if (tombstone.value.compareTo(leaseDuration) < 0
+          || tombstone.value.compareTo(MAX_TOMBSTONE_TTL) > 0) {
+        throw bad(
+            tombstone,
+            "must be from the lease duration (" + describe(lease, leaseDuration) + ") to 1d");
+      }
+      tombstoneTtl = tombstone.value;
+    } else {
+      tombstoneTtl =
+          DEFAULT_TOMBSTONE_TTL.compareTo(leaseDuration) < 0
+              ? leaseDuration
+              : DEFAULT_TOMBSTONE_TTL;
+    }
+    Setting<Double> beta =
+        pick(
+            own,
+            defaults,
+            CacheSpec::getEarlyRefreshBeta,
+            ownPrefix,
+            defaultsPrefix,
+            "early-refresh-beta");
+    if (beta.value != null && !(beta.value >= 0.0 && beta.value <= MAX_EARLY_REFRESH_BETA)) {
+      throw bad(beta, "must be from 0 (off) to 10");
+    }
+    return new RedisOptions(
+        leaseDuration, leaseMaxWait, tombstoneTtl, beta.value == null ? 0.0 : beta.value);
+  }
+
+  /**
+   * Refuses a Redis-only property set on a cache configured as local: it would have no effect.
+   * Values under defaults, and caches whose mode is auto and resolved to local, are not refused.
+   */
+  private static void refuseRedisOnlyOnLocal(CacheSpec own, String ownPrefix, String modeProperty) {
+    List<Map.Entry<String, @Nullable Object>> redisOnly =
+        List.of(
+            new SimpleImmutableEntry<>("lease-duration", own.getLeaseDuration()),
+            new SimpleImmutableEntry<>("lease-max-wait", own.getLeaseMaxWait()),
+            new SimpleImmutableEntry<>("tombstone-ttl", own.getTombstoneTtl()),
+            new SimpleImmutableEntry<>("early-refresh-beta", own.getEarlyRefreshBeta()));
+    for (Map.Entry<String, @Nullable Object> option : redisOnly) {
+      if (option.getValue() != null) {
+        throw new StrataConfigurationException(
+            ownPrefix + option.getKey(),
+            String.valueOf(option.getValue()),
+            "applies to redis and tiered caches only, but " + modeProperty + " is local",
+            null);
+      }
+    }
+  }
+
+  private static String describe(Setting<Duration> lease, Duration resolved) {
+    return lease.value != null ? lease.property + " = " + resolved : "default " + resolved;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static StrataConfigurationException bad(Setting<?> setting, String reason) {
@@ -133,4 +259,10 @@ record CacheSettings(
   }
 
   private record Setting<T>(@Nullable T value, String property) {}
+
+  private record RedisOptions(
+      Duration leaseDuration,
+      Duration leaseMaxWait,
+      Duration tombstoneTtl,
+      double earlyRefreshBeta) {}
 }

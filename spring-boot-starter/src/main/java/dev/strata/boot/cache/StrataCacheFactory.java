@@ -63,6 +63,7 @@ final class StrataCacheFactory {
         .name(settings.name())
         .maximumSize(settings.maximumSize())
         .ttl(ttl)
+        .loadTimeout(settings.loadTimeout())
         .build();
   }
 
@@ -71,10 +72,15 @@ final class StrataCacheFactory {
     RedisCache<String, Object> cache =
         RedisCache.builder(parts.client())
             .name(settings.name())
-            .prefix(properties.getKeyPrefix())
+            .keyPrefix(properties.getKeyPrefix())
             .valueCodec(parts.codec())
             .ttl(settings.ttl())
             .commandTimeout(parts.commandTimeout())
+            .loadTimeout(settings.loadTimeout())
+            .leaseDuration(settings.leaseDuration())
+            .leaseMaxWait(settings.leaseMaxWait())
+            .tombstoneTtl(settings.tombstoneTtl())
+            .earlyRefresh(settings.earlyRefreshBeta())
             .build();
     closeables.addFirst(cache);
     redisCaches.add(cache);
@@ -91,6 +97,7 @@ final class StrataCacheFactory {
             .bus(parts.bus())
             .keyCodec(KeyCodec.string())
             .l1Ttl(settings.localTtl())
+            .loadTimeout(settings.loadTimeout())
             .build();
     closeables.addFirst(tiered);
     return tiered;

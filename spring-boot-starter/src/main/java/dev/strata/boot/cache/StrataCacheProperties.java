@@ -146,6 +146,39 @@ public class StrataCacheProperties {
      */
     private @Nullable Duration localTtl;
 
+    /**
+     * How long callers wait at most for a load in flight (a hung loader, a database that never
+     * answers): after it, the load fails for every waiting caller and the next lookup loads again.
+     * Unset means no limit.
+     */
+    private @Nullable Duration loadTimeout;
+
+    /**
+     * How long a fill lease lives (redis and tiered modes): one load per key across all nodes, and
+     * a load that takes longer is returned but not cached. Choose it longer than the slowest load;
+     * 1ms to 1h, default 10s.
+     */
+    private @Nullable Duration leaseDuration;
+
+    /**
+     * How long a miss waits at most for another node's load of the same key (redis and tiered
+     * modes) before loading by itself; 0 to the lease duration, default 2s (or the lease duration
+     * if that is shorter).
+     */
+    private @Nullable Duration leaseMaxWait;
+
+    /**
+     * How long the tombstone an invalidation leaves in Redis lives (redis and tiered modes); the
+     * lease duration to 1d, default 60s (or the lease duration if that is longer).
+     */
+    private @Nullable Duration tombstoneTtl;
+
+    /**
+     * Probabilistic early refresh of loaded entries before their TTL ends (XFetch; redis and tiered
+     * modes), from 0 (off, the default) to 10; 1 is the usual value, larger refreshes earlier.
+     */
+    private @Nullable Double earlyRefreshBeta;
+
     public @Nullable CacheMode getMode() {
       return mode;
     }
@@ -192,6 +225,46 @@ public class StrataCacheProperties {
 
     public void setLocalTtl(@Nullable Duration localTtl) {
       this.localTtl = localTtl;
+    }
+
+    public @Nullable Duration getLoadTimeout() {
+      return loadTimeout;
+    }
+
+    public void setLoadTimeout(@Nullable Duration loadTimeout) {
+      this.loadTimeout = loadTimeout;
+    }
+
+    public @Nullable Duration getLeaseDuration() {
+      return leaseDuration;
+    }
+
+    public void setLeaseDuration(@Nullable Duration leaseDuration) {
+      this.leaseDuration = leaseDuration;
+    }
+
+    public @Nullable Duration getLeaseMaxWait() {
+      return leaseMaxWait;
+    }
+
+    public void setLeaseMaxWait(@Nullable Duration leaseMaxWait) {
+      this.leaseMaxWait = leaseMaxWait;
+    }
+
+    public @Nullable Duration getTombstoneTtl() {
+      return tombstoneTtl;
+    }
+
+    public void setTombstoneTtl(@Nullable Duration tombstoneTtl) {
+      this.tombstoneTtl = tombstoneTtl;
+    }
+
+    public @Nullable Double getEarlyRefreshBeta() {
+      return earlyRefreshBeta;
+    }
+
+    public void setEarlyRefreshBeta(@Nullable Double earlyRefreshBeta) {
+      this.earlyRefreshBeta = earlyRefreshBeta;
     }
   }
 }
