@@ -139,4 +139,44 @@ class EarlyRefreshAsyncTest {
     assertThat(served).as("each entry was replaced once, in order").contains("v1", "v2", "v3");
     assertThat(nodes.stream().mapToLong(n -> n.leaseStats().waited()).sum()).isZero();
   }
+
+  @Test
+  void aReadThatRefreshesIsServedTheCurrentValueWithoutWaitingForTheLoad() throws Exception {
+    RedisCache<String, String> cache = node("serve-current", 10.0);
+    // a slow first load (300 ms) makes the refresh likely on every read of the young entry
+    Function<String, CompletionStage<String>> slow =
+        key ->
+            CompletableFuture.supplyAsync(
+                () -> "v1", CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+    assertThat(cache.async().get("k", slow).toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo("v1");
+
+    CompletableFuture<String> database = new CompletableFuture<>();
+    AtomicInteger refreshLoads = new AtomicInteger();
+    Function<String, CompletionStage<String>> pending =
+        key -> {
+          refreshLoads.incrementAndGet();
+          return database;
+        };
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              String value =
+                  cache.async().get("k", pending).toCompletableFuture().get(5, TimeUnit.SECONDS);
+              assertThat(value).isEqualTo("v1");
+              return refreshLoads.get() > 0;
+            });
+    for (int i = 0; i < 50; i++) {
+      assertThat(cache.async().get("k", pending).toCompletableFuture().get(5, TimeUnit.SECONDS))
+          .as("served while the refresh load is pending")
+          .isEqualTo("v1");
+    }
+    assertThat(refreshLoads).as("one refresh per entry").hasValue(1);
+    assertThat(cache.stats().missCount()).isEqualTo(1);
+
+    database.complete("v2");
+    await().atMost(Duration.ofSeconds(10)).until(() -> "v2".equals(cache.getIfPresent("k")));
+    assertThat(cache.earlyRefresh.refreshesLanded()).isEqualTo(1);
+  }
 }
