@@ -223,12 +223,14 @@ abstract class AbstractRedisCacheBuilder<K, V> {
   /**
    * Turns on probabilistic early refresh (XFetch, Vattani et al., VLDB 2015) for the entries that
    * {@code get(key, loader)} loads: such an entry is stored with its load's duration and expiry,
-   * and a hit of {@code get(key, loader)} refreshes it before it expires with a probability that
-   * grows as the expiry nears ({@code now - duration * beta * ln(random) >= expiry}). One caller of
-   * all processes refreshes an entry (its refresh lease); the others keep being served the current
-   * value, so a hot key does not miss when it expires. Reads without a loader ({@code
-   * getIfPresent}, {@code getAll}, the asynchronous view) never refresh. Entries without a TTL are
-   * never refreshed early.
+   * and a hit of {@code get(key, loader)}, blocking or through {@link RedisCache#async()},
+   * refreshes it before it expires with a probability that grows as the expiry nears ({@code now -
+   * duration * beta * ln(random) >= expiry}). One caller of all processes refreshes an entry (its
+   * refresh lease); the others keep being served the current value, so a hot key does not miss when
+   * it expires. A blocking caller that refreshes gets the new value; an asynchronous one is served
+   * the current value at once while its loader function's stage runs. {@code getIfPresent} and bulk
+   * reads ({@code getAll}, {@code getAllPresent}, blocking or asynchronous) never refresh. Entries
+   * without a TTL are never refreshed early.
    *
    * <p>Entries of a cache with early refresh on use a stored kind that versions before it read as
    * corrupt (they delete them): turn it on once every process runs a version that knows it.

@@ -99,8 +99,8 @@ import org.jspecify.annotations.Nullable;
  * flight when this process puts or invalidates the key does not fill, and a lookup after the write
  * starts a new load instead of joining it (read-your-writes in the process). A {@link
  * Builder#loadTimeout load timeout} frees the callers of a load that hangs. Optionally ({@link
- * Builder#earlyRefresh}), entries loaded by {@code get(key, loader)} are refreshed shortly before
- * they expire by one caller of all processes (XFetch). See {@code
+ * Builder#earlyRefresh}), entries read by {@code get(key, loader)} (blocking or asynchronous) are
+ * refreshed shortly before they expire by one caller of all processes (XFetch). See {@code
  * docs/consistency-across-nodes.md}.
  *
  * <p>Thread-safe. Null keys, values, loaders and TTLs are rejected with a {@link
@@ -520,7 +520,10 @@ public final class RedisCache<K, V> implements Cache<K, V>, AutoCloseable {
    *
    * <p>The view's stages are completed on Lettuce's I/O threads (or on the JDK's timeout thread for
    * commands that timed out). The loader functions of {@code get} and {@code getAll} are called on
-   * such a thread too: they must only start their load and return its stage, never block.
+   * such a thread too: they must only start their load and return its stage, never block. A loader
+   * function of {@code get} that asks the view for its own key, from within the call that starts
+   * its load, gets a stage failed with an {@link IllegalStateException} ("recursive load") when the
+   * key misses, instead of one that waits for its own load.
    */
   @Override
   public AsyncCache<K, V> async() {

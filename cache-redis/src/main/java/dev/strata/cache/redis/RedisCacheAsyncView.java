@@ -25,6 +25,12 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
 
   private final RedisCache<K, V> cache;
 
+  /**
+   * The keys whose loader function the current thread is running (innermost last), or null: a
+   * {@code get} of one of them from inside its loader that misses fails at once.
+   */
+  private final ThreadLocal<@Nullable List<Object>> loading = new ThreadLocal<>();
+
   RedisCacheAsyncView(RedisCache<K, V> cache) {
     this.cache = cache;
   }
@@ -44,6 +50,7 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
     RedisCache.requireKey(key);
     Objects.requireNonNull(loader, "loader must not be null");
     byte[] redisKey = cache.layout.redisKey(key);
+    boolean recursive = loadingHere(key);
     return cache
         .redis
         .getAsync(redisKey)
@@ -51,11 +58,56 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
             stored -> {
               Object found = cache.entries.decode(redisKey, stored);
               if (found != StoredEntries.MISS) {
+                EarlyRefresh<K, V> early = cache.earlyRefresh;
+                if (early != null && stored != null && early.due(stored)) {
+                  early.refreshAsync(key, redisKey, stored, loader);
+                }
                 return CompletableFuture.completedFuture(cache.countAndUnwrap(found));
               }
               cache.stats.recordMisses(1);
+              if (recursive) {
+                return CompletableFuture.failedFuture(recursiveLoad());
+              }
               return loadOnce(key, redisKey, loader);
             });
+  }
+
+  /**
+   * Whether the calling thread is inside this view's loader function for {@code key}. The loader
+   * function runs on a Lettuce thread after the lease step, not on the thread that led the single
+   * flight, so {@link SingleFlight#lead} cannot tell a loader asking for its own key from another
+   * caller: it would join its own load and wait for itself.
+   */
+  private boolean loadingHere(K key) {
+    List<Object> keys = loading.get();
+    return keys != null && keys.contains(key);
+  }
+
+  private IllegalStateException recursiveLoad() {
+    return new IllegalStateException(
+        "cache '"
+            + cache.name()
+            + "': recursive load: the loader of a key asked the same cache for the same key from"
+            + " the thread that is loading it, which would wait for itself forever");
+  }
+
+  /** Calls the loader function for {@code key}, marking the thread as loading it meanwhile. */
+  private CompletionStage<? extends @Nullable V> applyLoader(
+      K key, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
+    List<Object> keys = loading.get();
+    if (keys == null) {
+      keys = new ArrayList<>(1);
+      loading.set(keys);
+    }
+    keys.add(key);
+    try {
+      return loader.apply(key);
+    } finally {
+      keys.remove(keys.size() - 1);
+      if (keys.isEmpty()) {
+        loading.remove();
+      }
+    }
   }
 
   /**
@@ -129,7 +181,7 @@ final class RedisCacheAsyncView<K, V> implements AsyncCache<K, V> {
     long start = System.nanoTime();
     CompletionStage<? extends @Nullable V> stage;
     try {
-      stage = Objects.requireNonNull(loader.apply(key), "the loader returned a null stage");
+      stage = Objects.requireNonNull(applyLoader(key, loader), "the loader returned a null stage");
     } catch (Throwable t) {
       cache.stats.recordLoadFailure(System.nanoTime() - start);
       cache.leasedFill.release(redisKey, lease);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.TestInfo;
  * Loads of one process racing with its own writes, on a real Redis: a put or an invalidation
  * detaches the load in flight (a lookup after it starts a new load, takes a new lease at once and
  * fills, while the detached load's value is never stored), a load timeout frees the waiters and
- * gives the lease back, and a recursive load fails at once naming the cache.
+ * gives the lease back, and a recursive load (blocking or through the asynchronous view) fails at
+ * once naming the cache.
  *
  * <p>The caches wait up to 30 s for another caller's lease, longer than any wait of these tests, so
  * a lookup that waited for its own process's old lease would fail the test instead of passing late.
@@ -328,6 +331,41 @@ class RedisCacheLoadCorrectnessTest {
     assertThat(cache.getIfPresent("k")).isNull();
     assertThat(cache.get("k", k -> "later")).isEqualTo("later");
     assertThat(cache.getIfPresent("k")).as("the lease was given back").isEqualTo("later");
+  }
+
+  @Test
+  void anAsyncLoaderThatAsksForItsOwnKeyFailsAtOnceNamingTheCache() throws Exception {
+    RedisCache<String, String> cache = track(builder().build());
+    AtomicInteger innerLoads = new AtomicInteger();
+    Function<String, CompletionStage<String>> recursive =
+        key ->
+            cache
+                .async()
+                .get(
+                    key,
+                    k -> {
+                      innerLoads.incrementAndGet();
+                      return CompletableFuture.completedFuture("inner");
+                    })
+                .thenApply(inner -> "x" + inner);
+
+    CompletableFuture<String> outcome = cache.async().get("k", recursive).toCompletableFuture();
+
+    assertThatThrownBy(() -> outcome.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cache '" + name + "'")
+        .hasMessageContaining("recursive load");
+    assertThat(innerLoads).hasValue(0);
+    assertThat(cache.getIfPresent("k")).isNull();
+    CompletableFuture<String> later =
+        cache
+            .async()
+            .get("k", k -> CompletableFuture.completedFuture("later"))
+            .toCompletableFuture();
+    assertThat(later.get(10, TimeUnit.SECONDS)).as("the lease was given back").isEqualTo("later");
+    assertThat(cache.getIfPresent("k")).isEqualTo("later");
   }
 
   @Test
