@@ -76,6 +76,29 @@ public final class SingleFlight<K, V> {
   private final @Nullable String name;
   private final long timeoutNanos;
 
+  /**
+   * Throws a loader's failure the way the {@code Cache} contract wants it: unchecked exceptions and
+   * errors as they are, a checked one wrapped in a {@link CacheLoadException} naming the cache (an
+   * {@link InterruptedException} also restores the thread's interrupt flag). Declared to return the
+   * exception so that callers can write {@code throw SingleFlight.rethrow(name, failure)}.
+   *
+   * @param cacheName the cache's name, for the message
+   * @param failure what the loader threw
+   * @return never returns normally
+   */
+  public static RuntimeException rethrow(String cacheName, Throwable failure) {
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    if (failure instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    throw new CacheLoadException("cache '" + cacheName + "' failed to load: " + failure, failure);
+  }
+
   /** Creates a single-flight without a name (messages say "a cache") and without load timeout. */
   public SingleFlight() {
     this.name = null;

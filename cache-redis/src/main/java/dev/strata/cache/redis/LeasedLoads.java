@@ -49,7 +49,7 @@ final class LeasedLoads<K, V> {
       value = load(key, redisKey, loader, mine);
     } catch (Throwable t) {
       flight.fail(key, mine, t);
-      throw propagate(t);
+      throw SingleFlight.rethrow(cache.name(), t);
     }
     flight.complete(key, mine, value);
     return value;
@@ -110,21 +110,6 @@ final class LeasedLoads<K, V> {
             cache.leasedFill.release(redisKey, lease);
           }
         });
-  }
-
-  /** The loader's failure as the contract wants it: unchecked as it is, checked wrapped. */
-  private RuntimeException propagate(Throwable failure) {
-    if (failure instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (failure instanceof Error error) {
-      throw error;
-    }
-    if (failure instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-    }
-    throw new CacheLoadException(
-        "cache '" + cache.name() + "' failed to load: " + failure, failure);
   }
 
   /**

@@ -185,7 +185,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
       }
     } catch (Throwable t) {
       flights.fail(key, mine, t);
-      throw propagate(t);
+      throw SingleFlight.rethrow(name, t);
     }
     flights.complete(key, mine, stored);
     return stored;
@@ -278,7 +278,7 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
       } catch (Throwable t) {
         stats.recordLoadFailure(System.nanoTime() - start);
         bulk.fail(t);
-        throw propagate(t);
+        throw SingleFlight.rethrow(name, t);
       }
     }
     for (Map.Entry<K, CompletableFuture<@Nullable Object>> entry : bulk.all.entrySet()) {
@@ -400,22 +400,8 @@ public final class CaffeineLocalCache<K, V> implements LocalCache<K, V> {
               + " that load goes on for its other callers",
           e);
     } catch (ExecutionException e) {
-      throw propagate(e.getCause() == null ? e : e.getCause());
+      throw SingleFlight.rethrow(name, e.getCause() == null ? e : e.getCause());
     }
-  }
-
-  /** The loader's failure as the contract wants it: unchecked as it is, checked wrapped. */
-  private RuntimeException propagate(Throwable failure) {
-    if (failure instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (failure instanceof Error error) {
-      throw error;
-    }
-    if (failure instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-    }
-    throw new CacheLoadException("cache '" + name + "' failed to load: " + failure, failure);
   }
 
   /** The failure inside the wrappers that dependent stages add. */
