@@ -22,6 +22,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Probabilistic early refresh through the asynchronous view: a hot key read continuously by four
@@ -31,6 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 @WithRedis
 class EarlyRefreshAsyncTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EarlyRefreshAsyncTest.class);
 
   private static final Duration TTL = Duration.ofSeconds(2);
 
@@ -120,9 +124,9 @@ class EarlyRefreshAsyncTest {
     long misses = nodes.stream().mapToLong(n -> n.stats().missCount()).sum() - missesBefore;
     long refreshes = nodes.stream().mapToLong(n -> n.leaseStats().earlyRefreshes()).sum();
     long landed = nodes.stream().mapToLong(n -> n.earlyRefresh.refreshesLanded()).sum();
-    System.out.printf(
-        "async early refresh: %d reads, %d loads, %d misses after the first load, %d refreshes,"
-            + " %d landed%n",
+    LOG.info(
+        "async early refresh: {} reads, {} loads, {} misses after the first load, {} refreshes,"
+            + " {} landed",
         nodes.stream().mapToLong(n -> n.stats().hitCount()).sum(),
         loads.get(),
         misses,

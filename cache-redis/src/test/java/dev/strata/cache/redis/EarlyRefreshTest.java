@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Probabilistic early refresh (XFetch): a hot key read continuously by four nodes never misses
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 @WithRedis
 class EarlyRefreshTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EarlyRefreshTest.class);
 
   private static final Duration TTL = Duration.ofSeconds(2);
 
@@ -120,9 +124,12 @@ class EarlyRefreshTest {
 
     long misses = nodes.stream().mapToLong(n -> n.stats().missCount()).sum() - missesBefore;
     long refreshes = nodes.stream().mapToLong(n -> n.leaseStats().earlyRefreshes()).sum();
-    System.out.printf(
-        "early refresh: %d reads, %d loads, %d misses after the first load, %d refreshes%n",
-        nodes.stream().mapToLong(n -> n.stats().hitCount()).sum(), loads.get(), misses, refreshes);
+    LOG.info(
+        "early refresh: {} reads, {} loads, {} misses after the first load, {} refreshes",
+        nodes.stream().mapToLong(n -> n.stats().hitCount()).sum(),
+        loads.get(),
+        misses,
+        refreshes);
     assertThat(misses).as("misses of the hot key across its expiries").isZero();
     assertThat(nulls).hasValue(0);
     assertThat(refreshes)

@@ -187,9 +187,6 @@ class LeaseWaitTest {
         notified.length,
         percentiles(notified),
         percentiles(polled));
-    System.out.printf(
-        "fill-lease wake-up latency (us) p50/p90/p99/max: lease channel %s, backoff alone %s%n",
-        percentiles(notified), percentiles(polled));
   }
 
   private long[] measure(RedisCache<String, String> holder, LeaseWaits waits, String tag)

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One database load per key across nodes, with many keys: 1,000 concurrent misses spread over 100
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ManyKeysSingleFlightTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ManyKeysSingleFlightTest.class);
 
   private static final int NODES = 4;
   private static final int MISSES = 1000;
@@ -90,8 +94,8 @@ abstract class ManyKeysSingleFlightTest {
   }
 
   private void assertOneLoadPerKey() {
-    System.out.printf(
-        "%s: %d loads for %d keys; leases granted=%d waited=%d waitsTimedOut=%d expired=%d%n",
+    LOG.info(
+        "{}: {} loads for {} keys; leases granted={} waited={} waitsTimedOut={} expired={}",
         getClass().getSimpleName(),
         loadsPerKey.values().stream().mapToInt(AtomicInteger::get).sum(),
         loadsPerKey.size(),
